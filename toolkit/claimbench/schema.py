@@ -1,0 +1,227 @@
+"""JSON Schema loading and file-level validation with ``file:line: $.path: message`` problems.
+
+This module checks files one record at a time (encoding, JSON syntax, the record's schema). Checks that
+need several records at once (spans against the article text, dangling ids, checksums) live in
+:mod:`claimbench.dataset`, which reports through the same :class:`Problem` type.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, cast
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+KINDS: tuple[str, ...] = ("article", "claim", "relation", "manifest", "verdict", "report")
+"""Record kinds with a schema in ``schemas/``; ``verdict`` and ``report`` may not exist yet."""
+
+MAX_LINE_BYTES = 16 * 1024 * 1024
+"""Longest JSONL line read; longer lines are reported, not loaded (no record is anywhere near this)."""
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Problem:
+    """One thing wrong with a dataset, located as precisely as the data allows.
+
+    ``line`` is 1-based; 0 means the problem concerns the whole file. ``path`` is a JSONPath into the
+    record (``$`` for the record itself).
+    """
+
+    file: str
+    line: int
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.path}: {self.message}"
+
+
+def schema_dir() -> Path:
+    """Where the JSON Schemas are: inside an installed wheel, or ``schemas/`` of a source checkout."""
+    packaged = resources.files("claimbench") / "_schemas"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "schemas"
+
+
+@cache
+def load_schema(kind: str) -> dict[str, Any]:
+    """The JSON Schema of one record kind."""
+    path = schema_dir() / f"{kind}.schema.json"
+    try:
+        schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise FileNotFoundError(
+            f"schema {kind!r} not found at {path}; is claimbench installed from a complete checkout?"
+        ) from None
+    return schema
+
+
+@cache
+def validator(kind: str) -> Draft202012Validator:
+    """A compiled validator for one record kind (with format checking)."""
+    return Draft202012Validator(load_schema(kind), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def json_path(parts: Any) -> str:
+    """Render a sequence of keys and indices as a JSONPath (``$.claims[3].span``)."""
+    out = "$"
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif isinstance(part, str) and part.isidentifier():
+            out += f".{part}"
+        else:
+            out += f"[{json.dumps(part, ensure_ascii=False)}]"
+    return out
+
+
+def _messages(error: ValidationError) -> Iterator[tuple[str, str]]:
+    """(path, message) pairs for one jsonschema error, pointing at the offending key where possible."""
+    base = list(error.absolute_path)
+    if error.validator == "required" and isinstance(error.instance, dict):
+        for name in cast(list[str], error.validator_value):
+            if name not in error.instance:
+                yield json_path([*base, name]), "required property is missing"
+        return
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        allowed = sorted(schema.get("properties", {}))
+        for name in error.instance:
+            if name not in allowed:
+                yield (
+                    json_path([*base, name]),
+                    f"unknown property (allowed: {', '.join(allowed)})",
+                )
+        return
+    message = error.message
+    if len(message) > 300:
+        message = message[:297] + "..."
+    yield json_path(base), message
+
+
+def schema_problems(record: Any, kind: str, file: str, line: int) -> list[Problem]:
+    """Every schema violation of one record, as problems."""
+    return [
+        Problem(file, line, path, message)
+        for error in validator(kind).iter_errors(record)
+        for path, message in _messages(error)
+    ]
+
+
+def read_jsonl(
+    path: Path, kind: str, display: str | None = None
+) -> tuple[list[tuple[int, dict[str, Any]]], list[Problem]]:
+    """Read a JSONL file of ``kind`` records, validating each against its schema.
+
+    Returns the ``(line, record)`` pairs that are valid JSON objects passing the schema, and every problem
+    found. Never raises for bad data: a missing file, an undecodable line, a blank line, invalid JSON or an
+    over-long line each become a problem and reading goes on with the next line.
+    """
+    name = display or str(path)
+    records: list[tuple[int, dict[str, Any]]] = []
+    problems: list[Problem] = []
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        return [], [Problem(name, 0, "$", "file not found")]
+    except OSError as exc:
+        return [], [Problem(name, 0, "$", f"cannot read file: {exc.strerror or exc}")]
+    with handle:
+        line_no = 0
+        while True:
+            raw = handle.readline(MAX_LINE_BYTES + 1)
+            if not raw:
+                break
+            line_no += 1
+            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+                while (chunk := handle.readline(MAX_LINE_BYTES)) and not chunk.endswith(b"\n"):
+                    pass
+                problems.append(
+                    Problem(name, line_no, "$", f"line longer than {MAX_LINE_BYTES} bytes; not read")
+                )
+                continue
+            problem, record = _parse_line(raw, name, line_no)
+            if problem is not None:
+                problems.append(problem)
+                continue
+            found = schema_problems(record, kind, name, line_no)
+            problems.extend(found)
+            if not found:
+                records.append((line_no, record))
+        if line_no == 0:
+            problems.append(Problem(name, 0, "$", "file is empty; expected one JSON object per line"))
+    return records, problems
+
+
+def _parse_line(raw: bytes, name: str, line_no: int) -> tuple[Problem | None, dict[str, Any]]:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Problem(
+            name, line_no, "$", f"not valid UTF-8 (byte {exc.start + 1} of the line): {exc.reason}"
+        ), {}
+    if text.startswith("\ufeff") and line_no == 1:
+        return Problem(name, line_no, "$", "starts with a byte-order mark; save as UTF-8 without BOM"), {}
+    if not text.strip():
+        return Problem(name, line_no, "$", "blank line; expected one JSON object per line"), {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return Problem(name, line_no, "$", f"invalid JSON at column {exc.colno}: {exc.msg}"), {}
+    except RecursionError:
+        return Problem(name, line_no, "$", "invalid JSON: nested too deeply"), {}
+    if not isinstance(value, dict):
+        return Problem(name, line_no, "$", f"expected a JSON object, found {type(value).__name__}"), {}
+    return None, value
+
+
+def read_json(
+    path: Path, kind: str, display: str | None = None
+) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Read a single JSON document (such as a manifest) and validate it against ``kind``'s schema.
+
+    Problems in a multi-line document are located at the line where the offending value starts when that
+    can be found, else at line 1.
+    """
+    name = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, [Problem(name, 0, "$", "file not found")]
+    except OSError as exc:
+        return None, [Problem(name, 0, "$", f"cannot read file: {exc.strerror or exc}")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(name, line, "$", f"not valid UTF-8: {exc.reason}")]
+    if not text.strip():
+        return None, [Problem(name, 0, "$", "file is empty; expected a JSON object")]
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return None, [Problem(name, exc.lineno, "$", f"invalid JSON at column {exc.colno}: {exc.msg}")]
+    if not isinstance(value, dict):
+        return None, [Problem(name, 1, "$", f"expected a JSON object, found {type(value).__name__}")]
+    problems = [
+        Problem(name, _line_of(text, p.path), p.path, p.message)
+        for p in schema_problems(value, kind, name, 1)
+    ]
+    return (value if not problems else None), problems
+
+
+def _line_of(text: str, path: str) -> int:
+    """Best-effort line of the last key named in ``path`` within a pretty-printed document."""
+    key = path.rsplit(".", 1)[-1].split("[", 1)[0] if "." in path else ""
+    if key:
+        index = text.find(f'"{key}"')
+        if index >= 0:
+            return text.count("\n", 0, index) + 1
+    return 1
