@@ -190,12 +190,13 @@ def _load(path: Path) -> tuple[Dataset | None, list[Problem]]:
 
     files = manifest["files"]
     loaded: dict[str, list[tuple[int, dict[str, Any]]]] = {k: [] for k in FILE_KINDS}
+    invalid: dict[str, set[str]] = {k: set() for k in FILE_KINDS}
     for key, kind in FILE_KINDS.items():
         if key not in files:
             continue
         file_path = root / files[key]["path"]
         display = str(file_path)
-        records, found = read_jsonl(file_path, kind, display)
+        records, found = read_jsonl(file_path, kind, display, invalid_ids=invalid[key])
         loaded[key] = records
         problems.extend(found)
         if file_path.is_file():
@@ -236,8 +237,8 @@ def _load(path: Path) -> tuple[Dataset | None, list[Problem]]:
     articles = _unique(loaded["articles"], names.get("articles", ""), problems)
     claims = _unique(loaded["claims"], names.get("claims", ""), problems)
     relations = _unique(loaded["relations"], names.get("relations", ""), problems)
-    problems.extend(_claim_problems(claims, articles, names.get("claims", "")))
-    problems.extend(_relation_problems(relations, claims, articles, names.get("relations", "")))
+    problems.extend(_claim_problems(claims, articles, invalid["articles"], names.get("claims", "")))
+    problems.extend(_relation_problems(relations, claims, articles, invalid, names.get("relations", "")))
     if problems:
         return None, problems
     return (
@@ -268,7 +269,9 @@ def _unique(records: Iterable[tuple[int, dict[str, Any]]], file: str, problems: 
     return seen
 
 
-def _claim_problems(claims: Indexed, articles: Indexed, file: str) -> Iterable[Problem]:
+def _claim_problems(
+    claims: Indexed, articles: Indexed, invalid_articles: set[str], file: str
+) -> Iterable[Problem]:
     for line, claim in claims.values():
         article_id = claim.get("article_id")
         span = claim.get("span")
@@ -278,7 +281,8 @@ def _claim_problems(claims: Indexed, articles: Indexed, file: str) -> Iterable[P
             base_text, base = claim["text"], 0
         else:
             if article_id not in articles:
-                yield Problem(file, line, "$.article_id", f"no article with id {article_id!r}")
+                if article_id not in invalid_articles:
+                    yield Problem(file, line, "$.article_id", f"no article with id {article_id!r}")
                 continue
             text = articles[article_id][1]["text"]
             if span is None:
@@ -344,13 +348,19 @@ def _clip(text: str, limit: int = 60) -> str:
 
 
 def _relation_problems(
-    relations: Indexed, claims: Indexed, articles: Indexed, file: str
+    relations: Indexed, claims: Indexed, articles: Indexed, invalid: Mapping[str, set[str]], file: str
 ) -> Iterable[Problem]:
     for line, rel in relations.values():
+        if rel["claim_id"] in invalid["claims"] or rel.get("other_claim_id") in invalid["claims"]:
+            continue  # the claim's own problem is reported already
         first = claims.get(rel["claim_id"])
         if first is None:
             yield Problem(file, line, "$.claim_id", f"no claim with id {rel['claim_id']!r}")
-        if "other_article_id" in rel and rel["other_article_id"] not in articles:
+        if (
+            "other_article_id" in rel
+            and rel["other_article_id"] not in articles
+            and rel["other_article_id"] not in invalid["articles"]
+        ):
             yield Problem(file, line, "$.other_article_id", f"no article with id {rel['other_article_id']!r}")
         if "other_claim_id" not in rel:
             continue

@@ -116,13 +116,15 @@ def schema_problems(record: Any, kind: str, file: str, line: int) -> list[Proble
 
 
 def read_jsonl(
-    path: Path, kind: str, display: str | None = None
+    path: Path, kind: str, display: str | None = None, *, invalid_ids: set[str] | None = None
 ) -> tuple[list[tuple[int, dict[str, Any]]], list[Problem]]:
     """Read a JSONL file of ``kind`` records, validating each against its schema.
 
     Returns the ``(line, record)`` pairs that are valid JSON objects passing the schema, and every problem
     found. Never raises for bad data: a missing file, an undecodable line, a blank line, invalid JSON or an
-    over-long line each become a problem and reading goes on with the next line.
+    over-long line each become a problem and reading goes on with the next line. When ``invalid_ids`` is
+    given, the ids of records that failed their schema are added to it, so that later checks do not
+    report references to them as dangling (one mistake, one message).
     """
     name = display or str(path)
     records: list[tuple[int, dict[str, Any]]] = []
@@ -155,6 +157,8 @@ def read_jsonl(
             problems.extend(found)
             if not found:
                 records.append((line_no, record))
+            elif invalid_ids is not None and isinstance(record.get("id"), str):
+                invalid_ids.add(record["id"])
         if line_no == 0:
             problems.append(Problem(name, 0, "$", "file is empty; expected one JSON object per line"))
     return records, problems

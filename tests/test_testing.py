@@ -1,0 +1,131 @@
+"""The conformance kit: it passes a good checker and catches each kind of broken one."""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Sequence
+
+import pytest
+
+from claimbench.checkers import BaseChecker
+from claimbench.records import NUMERIC_LABELS, Context, Item, Verdict
+from claimbench.testing import (
+    CHECKS,
+    check_attributes,
+    check_checker,
+    check_deterministic,
+    check_empty_batch,
+    check_failure_is_isolated,
+    check_inputs_not_mutated,
+    check_params_round_trip,
+    check_picklable,
+    check_verdicts_well_formed,
+    parametrize_with_checks,
+)
+
+
+class Good(BaseChecker):
+    name = "good"
+    version = "1"
+    task = "numeric_consistency"
+    labels = NUMERIC_LABELS
+
+    def __init__(self, score: float = 0.7) -> None:
+        self.score = score
+
+    def check_one(self, item: Item, context: Context) -> Verdict:
+        if item.id == "kit-bad":
+            raise ValueError("no article")
+        return Verdict(item.id, self.name, self.version, "consistent", score=self.score)
+
+
+class WrongCount(Good):
+    def check(self, items: Sequence[Item], context: Context) -> list[Verdict]:
+        return super().check(items, context)[:-1]
+
+
+class Raises(Good):
+    def check(self, items: Sequence[Item], context: Context) -> list[Verdict]:
+        if any(i.id == "kit-bad" for i in items):
+            raise ValueError("boom")
+        return super().check(items, context)
+
+
+class BadLabel(Good):
+    def check_one(self, item: Item, context: Context) -> Verdict:
+        return Verdict(item.id, self.name, self.version, "agree")
+
+
+class Random(Good):
+    def check_one(self, item: Item, context: Context) -> Verdict:
+        return Verdict(item.id, self.name, self.version, "consistent", score=random.random())
+
+
+class Mutates(Good):
+    def check(self, items: Sequence[Item], context: Context) -> list[Verdict]:
+        context.claims.pop(next(iter(context.claims)), None)  # type: ignore[attr-defined]
+        return super().check(items, context)
+
+
+class Unpicklable(Good):
+    def __init__(self, score: float = 0.7) -> None:
+        super().__init__(score)
+        self._lock = threading.Lock()
+
+
+class RenamedParam(Good):
+    def __init__(self, score: float = 0.7) -> None:
+        self.confidence = score
+
+
+class Batchy(Good):
+    """Its verdicts depend on the batch: the isolation check must catch that."""
+
+    def check(self, items: Sequence[Item], context: Context) -> list[Verdict]:
+        label = "inconsistent" if len(items) % 2 else "consistent"
+        return [Verdict(i.id, self.name, self.version, label) for i in items]
+
+
+def test_a_good_checker_passes() -> None:
+    check_checker(Good())
+
+
+@parametrize_with_checks([Good(), Good(score=0.1)])
+def test_parametrized_kit(checker: Good, check: object) -> None:
+    check(checker)  # type: ignore[operator]
+
+
+def test_parametrize_makes_one_case_per_check() -> None:
+    mark = parametrize_with_checks([Good()])
+    assert len(mark.args[1]) == len(CHECKS)
+
+
+@pytest.mark.parametrize(
+    ("checker", "check", "message"),
+    [
+        (WrongCount(), check_verdicts_well_formed, "verdicts"),
+        (Raises(), check_failure_is_isolated, "never raise"),
+        (BadLabel(), check_verdicts_well_formed, "not declared"),
+        (Random(), check_deterministic, "differ"),
+        (Mutates(), check_inputs_not_mutated, "modified"),
+        (Unpicklable(), check_picklable, "cannot be pickled"),
+        (RenamedParam(), check_attributes, "score"),
+        (Batchy(), check_failure_is_isolated, "changed the verdicts"),
+    ],
+)
+def test_the_kit_catches_broken_checkers(checker: Good, check: object, message: str) -> None:
+    with pytest.raises((AssertionError, AttributeError)) as info:
+        check(checker)  # type: ignore[operator]
+    assert message in str(info.value)
+
+
+def test_params_round_trip_catches_unstored_params() -> None:
+    with pytest.raises((AssertionError, AttributeError)):
+        check_params_round_trip(RenamedParam())
+
+
+def test_empty_batch_and_check_checker_names_the_rule() -> None:
+    check_empty_batch(Good())
+    with pytest.raises(AssertionError, match="fails check_deterministic"):
+        check_checker(Random())
