@@ -262,9 +262,7 @@ def test_paired_p_value_positive_estimate() -> None:
 def test_paired_p_value_negative_estimate_and_cap() -> None:
     # estimate -1 < 0; diffs -9..0: one is >= 0 -> p = 2 * 1/10 = 0.2
     a = _Scripted(20, full=-1.0, script=[float(v) for v in range(-9, 1)])
-    assert paired_bootstrap_diff(a, lambda idx: 0.0, 20, n_resamples=10).p_value == pytest.approx(
-        0.2
-    )
+    assert paired_bootstrap_diff(a, lambda idx: 0.0, 20, n_resamples=10).p_value == pytest.approx(0.2)
     # diffs -5..4: five are >= 0 -> 2 * 5/10 = 1.0; -3..6: 7/10 -> capped at 1
     a = _Scripted(20, full=-1.0, script=[float(v) for v in range(-3, 7)])
     assert paired_bootstrap_diff(a, lambda idx: 0.0, 20, n_resamples=10).p_value == 1.0
@@ -318,9 +316,7 @@ def test_mcnemar_exact_one_sided_counts() -> None:
     assert r.p_value == pytest.approx(0.0625)
 
 
-def _pairs(
-    b: int, c: int, both_right: int = 0, both_wrong: int = 0
-) -> tuple[list[bool], list[bool]]:
+def _pairs(b: int, c: int, both_right: int = 0, both_wrong: int = 0) -> tuple[list[bool], list[bool]]:
     a = [True] * b + [False] * c + [True] * both_right + [False] * both_wrong
     other = [False] * b + [True] * c + [True] * both_right + [False] * both_wrong
     return a, other
