@@ -268,9 +268,7 @@ def brier_score(correct: Sequence[bool], confidence: Sequence[float]) -> float:
     return float(brier_score_loss(hits, conf, pos_label=True, labels=[False, True]))
 
 
-def calibration(
-    correct: Sequence[bool], confidence: Sequence[float], n_bins: int = 10
-) -> Calibration:
+def calibration(correct: Sequence[bool], confidence: Sequence[float], n_bins: int = 10) -> Calibration:
     """Expected calibration error (ECE) with reliability-diagram bins.
 
     ECE as in Guo et al. (2017), "On Calibration of Modern Neural Networks"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -253,7 +254,15 @@ class Context:
 
     def claims_in(self, article_id: str) -> tuple[Claim, ...]:
         """Every claim of one article, in dataset order."""
-        return tuple(c for c in self.claims.values() if c.article_id == article_id)
+        return self._by_article.get(article_id, ())
+
+    @cached_property
+    def _by_article(self) -> dict[str, tuple[Claim, ...]]:
+        groups: dict[str, list[Claim]] = {}
+        for claim in self.claims.values():
+            if claim.article_id is not None:
+                groups.setdefault(claim.article_id, []).append(claim)
+        return {k: tuple(v) for k, v in groups.items()}
 
 
 def to_json(record: Article | Claim | Relation) -> dict[str, Any]:

@@ -228,9 +228,7 @@ def mcnemar(correct_a: Sequence[bool], correct_b: Sequence[bool]) -> McNemarResu
     freedom. b + c == 0 gives p = 1.
     """
     if len(correct_a) != len(correct_b):
-        raise ValueError(
-            f"correct_a and correct_b differ in length: {len(correct_a)} != {len(correct_b)}"
-        )
+        raise ValueError(f"correct_a and correct_b differ in length: {len(correct_a)} != {len(correct_b)}")
     a = np.asarray(correct_a, dtype=bool)
     b_ok = np.asarray(correct_b, dtype=bool)
     b = int(np.count_nonzero(a & ~b_ok))
