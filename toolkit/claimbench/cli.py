@@ -9,8 +9,12 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from claimbench import __version__
+
+if TYPE_CHECKING:
+    from claimbench.dataset import Dataset
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -66,8 +70,234 @@ def _checkers(args: argparse.Namespace) -> int:
     return 0
 
 
+def _compare(args: argparse.Namespace) -> int:
+    """``claimbench compare A B``: every metric of both runs, the changes beyond the CI, changed verdicts."""
+    from claimbench.report.compare import compare_reports, load_report, render_compare
+
+    reports = []
+    for path in (args.run_a, args.run_b):
+        try:
+            reports.append(load_report(path))
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    table = compare_reports(*reports, label_a=str(args.run_a), label_b=str(args.run_b))
+    print(render_compare(table, max_items=args.max_items or None), end="")
+    if args.fail_on_regression and table.regressed:
+        n = len(table.regressions)
+        print(f"\n{n} metric(s) regressed beyond the confidence interval", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    """``claimbench run``: score a benchmark spec, write the reports, print the headline table."""
+    import importlib
+    import logging
+
+    from claimbench.cache import CacheError
+    from claimbench.dataset import DatasetError
+    from claimbench.report.json import write_report
+    from claimbench.runner import format_table, headline_rows, run
+    from claimbench.spec import SpecError, load_spec
+
+    level = logging.WARNING if args.quiet else logging.INFO
+    if sys.stderr.isatty():  # log lines above the progress bars instead of through them
+        from rich.console import Console
+        from rich.highlighter import NullHighlighter
+        from rich.logging import RichHandler
+
+        handler: logging.Handler = RichHandler(
+            console=Console(stderr=True),
+            show_time=False,
+            show_level=False,
+            show_path=False,
+            highlighter=NullHighlighter(),
+        )
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+    logging.basicConfig(level=level, format="%(message)s", handlers=[handler])
+    try:
+        spec = load_spec(args.spec)
+        spec = spec.select(checkers=_split(args.checkers), tasks=_split(args.tasks))
+        spec = spec.with_overrides(
+            limit=args.limit,
+            jobs=args.jobs,
+            batch_size=args.batch_size,
+            engine=args.engine,
+            output=args.output,
+        )
+        report = run(
+            spec,
+            use_cache=not args.no_cache,
+            retry_errors=args.retry_errors,
+            progress=False if args.quiet else None,
+        )
+    except SpecError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{args.spec}: invalid benchmark spec, {len(exc.problems)} problem(s)", file=sys.stderr)
+        return 1
+    except DatasetError as exc:
+        for dataset_problem in exc.problems:
+            print(dataset_problem, file=sys.stderr)
+        print(f"{exc.path}: invalid dataset, {len(exc.problems)} problem(s)", file=sys.stderr)
+        return 1
+    except CacheError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+    written = write_report(report, spec.output)
+    for module, writer in (("markdown", "write_markdown"), ("html", "write_html")):
+        try:
+            imported = importlib.import_module(f"claimbench.report.{module}")
+        except ImportError as exc:
+            print(f"note: no {module} report ({exc})", file=sys.stderr)
+            continue
+        written.append(getattr(imported, writer)(report, spec.output))
+    print(format_table(headline_rows(report)))
+    errors = sum(s.n_errors for s in report.scores)
+    if errors:
+        print(f"\n{errors} checker error(s) were recorded; see the error column of predictions.csv")
+    print()
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def _split(values: Sequence[str] | None) -> list[str] | None:
+    """``--checkers a,b --checkers c`` → ``[a, b, c]``; ``None`` when the option was not given."""
+    if not values:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _jobs(text: str) -> int:
+    value = int(text)
+    if value == 0 or value < -1:
+        raise argparse.ArgumentTypeError(f"a number of processes, or -1 for every core; got {value}")
+    return value
+
+
+def _load_named(name: str) -> Dataset | int:
+    """The dataset ``name`` (a path or an id), or an exit code after printing why it cannot be had."""
+    from claimbench.cite import DatasetNotFoundError, load_named_dataset
+    from claimbench.dataset import DatasetError
+
+    try:
+        return load_named_dataset(name)
+    except DatasetNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except DatasetError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{exc.path}: invalid dataset, {len(exc.problems)} problem(s)", file=sys.stderr)
+        return 1
+
+
+def _cite(args: argparse.Namespace) -> int:
+    """``claimbench cite [DATASET]``: the citation of a dataset (from its manifest) or of the toolkit."""
+    from claimbench.cite import citation_of, dataset_citation, format_citation
+
+    if args.dataset is None:
+        print(format_citation(citation_of(None), args.format), end="")
+        return 0
+    ds = _load_named(args.dataset)
+    if isinstance(ds, int):
+        return ds
+    print(format_citation(dataset_citation(ds), args.format), end="")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    """``claimbench export DATASET --format F --out DIR``: JSONL copy, Parquet tables or a HF folder."""
+    from claimbench.export import ExportError, export_dataset
+
+    ds = _load_named(args.dataset)
+    if isinstance(ds, int):
+        return ds
+    try:
+        out = export_dataset(ds, args.format, args.out, overwrite=args.force)
+    except ExportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {out}: {ds.id} v{ds.version} as {args.format} (data checksum {ds.checksum})")
+    return 0
+
+
+def _croissant(args: argparse.Namespace) -> int:
+    """``claimbench croissant DATASET``: print, write (--write) or check (--check) croissant.json."""
+    import json
+
+    from claimbench.croissant import croissant_path, croissant_problems, render_croissant
+
+    ds = _load_named(args.dataset)
+    if isinstance(ds, int):
+        return ds
+    text = render_croissant(ds)
+    for problem in croissant_problems(json.loads(text)):
+        print(f"warning: {ds.id}: Croissant 1.0: {problem}", file=sys.stderr)
+    path = croissant_path(ds)
+    if args.write:
+        from claimbench._io import write_text
+
+        write_text(path, text)
+        print(f"wrote {path}")
+    elif args.check:
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            print(f"{path} is out of date: run claimbench croissant {args.dataset} --write", file=sys.stderr)
+            return 1
+        print(f"{path} is up to date")
+    else:
+        print(text, end="")
+    return 0
+
+
+def _datasheet(args: argparse.Namespace) -> int:
+    """``claimbench datasheet DATASET``: print, rewrite (--update) or check (--check) the counts block."""
+    from claimbench.datasheet import (
+        DatasheetError,
+        counts_block,
+        datasheet_drift,
+        datasheet_path,
+        update_datasheet,
+    )
+
+    ds = _load_named(args.dataset)
+    if isinstance(ds, int):
+        return ds
+    path = datasheet_path(ds)
+    try:
+        if args.update:
+            changed = update_datasheet(ds)
+            print(f"{'updated' if changed else 'already up to date:'} {path}")
+        elif args.check:
+            diff = datasheet_drift(ds)
+            if diff:
+                print(diff, end="")
+                print(f"{path}: counts are out of date: run claimbench datasheet {args.dataset} --update")
+                return 1
+            print(f"{path}: counts are up to date")
+        else:
+            print(counts_block(ds), end="")
+    except (DatasheetError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with one subcommand per job."""
+    from claimbench.engines import ENGINES
+
     parser = argparse.ArgumentParser(
         prog="claimbench",
         description="Annotated news claims, pluggable consistency checkers, and a benchmark runner.",
@@ -102,6 +332,125 @@ def build_parser() -> argparse.ArgumentParser:
         "point group) with its version, task and origin; broken plugins are reported and skipped.",
     )
     p.set_defaults(func=_checkers)
+
+    p = sub.add_parser(
+        "run",
+        help="score checkers on datasets as a benchmark spec describes, and write the reports",
+        description="Run a benchmark spec (TOML): every checker on every dataset and task, verdicts "
+        "cached per item under OUTPUT/cache (an interrupted run resumes), then metrics with bootstrap "
+        "intervals and paired comparisons. Writes report.json, predictions.csv and the Markdown and HTML "
+        "reports to OUTPUT and prints the headline table. Exit 0 even when checkers failed on items "
+        "(the errors are reported), 1 for an invalid spec or dataset.",
+    )
+    p.add_argument(
+        "spec",
+        nargs="?",
+        type=Path,
+        default=Path("benchmarks/default.toml"),
+        metavar="SPEC",
+        help="benchmark spec (default: benchmarks/default.toml)",
+    )
+    p.add_argument(
+        "--checkers",
+        action="append",
+        metavar="NAMES",
+        help="only these checkers of the spec (labels or registry names, comma-separated)",
+    )
+    p.add_argument("--tasks", action="append", metavar="TASKS", help="only these tasks (comma-separated)")
+    p.add_argument(
+        "--limit", type=_positive, metavar="N", help="only the first N items of each dataset and task"
+    )
+    p.add_argument("--jobs", type=_jobs, metavar="N", help="worker processes (joblib; -1: every core)")
+    p.add_argument("--batch-size", type=_positive, metavar="N", help="items per checker call")
+    p.add_argument(
+        "--engine", choices=sorted(ENGINES), help="execution engine (default: serial, joblib with --jobs)"
+    )
+    p.add_argument(
+        "--output", type=Path, metavar="DIR", help="output directory (default: the spec's, reports/latest)"
+    )
+    p.add_argument("--no-cache", action="store_true", help="recompute every verdict (the cache is refreshed)")
+    p.add_argument(
+        "--retry-errors", action="store_true", help="recompute cached verdicts that recorded an error"
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bars or log lines")
+    p.set_defaults(func=_run)
+
+    p = sub.add_parser(
+        "compare",
+        help="compare two runs: metric changes beyond the confidence interval, changed verdicts",
+        description="Compare run B with baseline run A (each a run directory holding report.json, or the "
+        "file): every metric of both with the difference B - A, flagged when B's value lies outside A's "
+        "confidence interval, and the items whose verdict changed. Exit 1 with --fail-on-regression when "
+        "a metric got worse beyond the interval (for brier and ece, lower is better); 2 when a run has no "
+        "valid report.",
+    )
+    p.add_argument("run_a", type=Path, metavar="RUN_A", help="baseline run directory or report.json")
+    p.add_argument("run_b", type=Path, metavar="RUN_B", help="new run directory or report.json")
+    p.add_argument(
+        "--fail-on-regression", action="store_true", help="exit 1 when a metric regressed beyond its CI"
+    )
+    p.add_argument(
+        "--max-items", type=int, default=50, metavar="N", help="list at most N changed verdicts (0: all)"
+    )
+    p.set_defaults(func=_compare)
+
+    from claimbench.cite import FORMATS as CITE_FORMATS
+    from claimbench.export import FORMATS as EXPORT_FORMATS
+
+    p = sub.add_parser(
+        "cite",
+        help="print the citation of a dataset or of claimbench",
+        description="Print how to cite DATASET (a dataset directory, or an id under datasets/ such as "
+        "mosul-2016), from its manifest, with its version; without DATASET, cite the claimbench toolkit "
+        "(--format cff then prints the repository's CITATION.cff).",
+    )
+    p.add_argument(
+        "dataset", nargs="?", metavar="DATASET", help="dataset directory or id; omit for the toolkit"
+    )
+    p.add_argument("-f", "--format", choices=CITE_FORMATS, default="bibtex", help="output format (bibtex)")
+    p.set_defaults(func=_cite)
+
+    p = sub.add_parser(
+        "export",
+        help="export a dataset as JSONL, Parquet tables or a Hugging Face datasets folder",
+        description="Write DATASET to the directory DIR: jsonl (a copy with its manifest), parquet (one "
+        "file per table; needs pyarrow: pip install 'claimbench[parquet]'), or hf (Parquet data files and "
+        "a dataset card that datasets.load_dataset(DIR) reads). Written to a temporary directory first, so "
+        "a failed export leaves nothing behind.",
+    )
+    p.add_argument("dataset", metavar="DATASET", help="dataset directory or id")
+    p.add_argument("-f", "--format", choices=EXPORT_FORMATS, required=True, help="export format")
+    p.add_argument(
+        "-o", "--out", type=Path, required=True, metavar="DIR", help="output directory (new or empty)"
+    )
+    p.add_argument("--force", action="store_true", help="replace DIR if it exists and is not empty")
+    p.set_defaults(func=_export)
+
+    p = sub.add_parser(
+        "croissant",
+        help="generate a dataset's Croissant 1.0 metadata (croissant.json)",
+        description="Print the Croissant 1.0 JSON-LD of DATASET, generated from its manifest, schemas and "
+        "data; --write stores it as DATASET/croissant.json, --check exits 1 when that file is out of date. "
+        "Required Croissant properties the manifest cannot supply (e.g. url) are reported as warnings.",
+    )
+    p.add_argument("dataset", metavar="DATASET", help="dataset directory or id")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--write", action="store_true", help="write DATASET/croissant.json")
+    mode.add_argument("--check", action="store_true", help="exit 1 if DATASET/croissant.json is out of date")
+    p.set_defaults(func=_croissant)
+
+    p = sub.add_parser(
+        "datasheet",
+        help="generate the counts block of a dataset's DATASHEET.md",
+        description="Print the counts block of DATASET's datasheet, computed from the data; --update "
+        "rewrites the block between <!-- counts:begin --> and <!-- counts:end --> in DATASET/DATASHEET.md, "
+        "--check exits 1 when it is out of date.",
+    )
+    p.add_argument("dataset", metavar="DATASET", help="dataset directory or id")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--update", action="store_true", help="rewrite the block in DATASET/DATASHEET.md")
+    mode.add_argument("--check", action="store_true", help="exit 1 if the block is out of date")
+    p.set_defaults(func=_datasheet)
     return parser
 
 

@@ -25,6 +25,7 @@ ENTRY_POINT_GROUP = "claimbench.checkers"
 
 BUILTINS: Mapping[str, str] = {
     "numeric-sanity": "claimbench.checkers.numeric:NumericSanityChecker",
+    "majority-baseline": "claimbench.checkers.baseline:MajorityBaseline",
 }
 """Built-in checkers: registry name → ``module:attribute``."""
 

@@ -1,0 +1,169 @@
+"""Engines and the per-item error contract they all apply."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import pytest
+
+from claimbench.checkers.base import Checker
+from claimbench.engines import (
+    ENGINES,
+    BatchResult,
+    Engine,
+    JoblibEngine,
+    SerialEngine,
+    batched,
+    check_batch,
+    make_engine,
+    register_engine,
+)
+from claimbench.records import NUMERIC_CONSISTENCY, NUMERIC_LABELS, Context, Item, Verdict
+from claimbench.testing import sample_context, sample_items
+
+CONTEXT = sample_context()
+ITEMS = sample_items(NUMERIC_CONSISTENCY, CONTEXT)
+IDS = [item.id for item in ITEMS]
+
+
+class Toy:
+    """Labels by item position in the id; raises on a whole batch that contains ``fail_on``."""
+
+    name = "toy"
+    version = "1"
+    task = NUMERIC_CONSISTENCY
+    labels = NUMERIC_LABELS
+
+    def __init__(self, fail_on: str | None = None) -> None:
+        self.fail_on = fail_on
+
+    def get_params(self) -> dict[str, Any]:
+        return {"fail_on": self.fail_on}
+
+    def check(self, items: Sequence[Item], context: Context) -> list[Verdict]:
+        if any(item.id == self.fail_on for item in items):
+            raise RuntimeError(f"cannot handle {self.fail_on}")
+        return [
+            Verdict(item.id, self.name, self.version, NUMERIC_LABELS[int(item.id[-1]) % 3], score=0.5)
+            for item in items
+        ]
+
+
+class Short(Toy):
+    def check(self, items: Sequence[Item], context: Context) -> list[Verdict]:
+        return super().check(items, context)[:-1]
+
+
+class Misfit(Toy):
+    """Returns a wrong id, a foreign label and a non-verdict for the first three items."""
+
+    def check(self, items: Sequence[Item], context: Context) -> list[Verdict]:
+        out: list[Any] = super().check(items, context)
+        out[0] = Verdict("someone-else", self.name, self.version, "consistent")
+        out[1] = Verdict(items[1].id, self.name, self.version, "agree")
+        out[2] = {"label": "consistent"}
+        return out
+
+
+class Interrupted(Toy):
+    def check(self, items: Sequence[Item], context: Context) -> list[Verdict]:
+        raise KeyboardInterrupt
+
+
+def test_good_batch_passes_through() -> None:
+    verdicts = check_batch(Toy(), ITEMS, CONTEXT)
+    assert [v.item_id for v in verdicts] == IDS
+    assert all(v.error is None for v in verdicts)
+
+
+def test_batch_failure_falls_back_to_items() -> None:
+    verdicts = check_batch(Toy(fail_on="kit-c3"), ITEMS, CONTEXT)
+    assert [v.item_id for v in verdicts] == IDS
+    errors = {v.item_id: v.error for v in verdicts if v.error is not None}
+    assert errors == {"kit-c3": "RuntimeError: cannot handle kit-c3"}
+    assert verdicts == [
+        v if v.item_id == "kit-c3" else good
+        for v, good in zip(verdicts, check_batch(Toy(), ITEMS, CONTEXT), strict=True)
+    ]
+
+
+def test_wrong_count_is_an_error_for_each_item() -> None:
+    verdicts = check_batch(Short(), ITEMS, CONTEXT)
+    assert [v.item_id for v in verdicts] == IDS
+    assert all(v.label is None and "5 verdict(s) for a batch of 6" in str(v.error) for v in verdicts)
+
+
+def test_malformed_verdicts_become_errors() -> None:
+    verdicts = check_batch(Misfit(), ITEMS, CONTEXT)
+    assert [v.item_id for v in verdicts] == IDS
+    assert "not 'kit-c1'" in str(verdicts[0].error)
+    assert "label 'agree' is not a numeric_consistency label" in str(verdicts[1].error)
+    assert "returned dict, not a Verdict" in str(verdicts[2].error)
+    assert all(v.error is None for v in verdicts[3:])
+
+
+def test_interrupt_propagates_and_empty_batch_is_empty() -> None:
+    with pytest.raises(KeyboardInterrupt):
+        check_batch(Interrupted(), ITEMS, CONTEXT)
+    assert check_batch(Toy(), [], CONTEXT) == []
+
+
+def run_all(engine: Engine, checker: Checker, size: int) -> tuple[list[int], list[Verdict]]:
+    batches = batched(ITEMS, size)
+    results: Iterator[BatchResult] = engine.map_batches(checker, CONTEXT, batches)
+    done = sorted(results, key=lambda r: r.index)
+    assert all(r.seconds >= 0 for r in done)
+    return [r.index for r in done], [v for r in done for v in r.verdicts]
+
+
+def test_serial_engine_in_order() -> None:
+    engine = SerialEngine()
+    indices = [r.index for r in engine.map_batches(Toy(), CONTEXT, batched(ITEMS, 4))]
+    assert indices == [0, 1]
+    engine.close()
+
+
+def test_joblib_matches_serial() -> None:
+    checker = Toy(fail_on="kit-c2")
+    serial = run_all(SerialEngine(), checker, 2)
+    parallel = run_all(JoblibEngine(jobs=2), checker, 2)
+    assert parallel == serial
+    assert serial[0] == [0, 1, 2]
+    assert sum(v.error is not None for v in serial[1]) == 1
+
+
+def test_joblib_with_one_worker_or_batch_runs_here() -> None:
+    engine = JoblibEngine(jobs=1)
+    assert engine.workers() == 1
+    assert run_all(engine, Toy(), 2) == run_all(SerialEngine(), Toy(), 2)
+    assert JoblibEngine(jobs=-1).workers() == (os.cpu_count() or 1)
+    with pytest.raises(ValueError, match="positive number"):
+        JoblibEngine(jobs=0)
+
+
+def test_make_engine_and_registration() -> None:
+    assert make_engine(None, jobs=1).name == "serial"
+    assert make_engine(None, jobs=2).name == "joblib"
+    assert make_engine("serial", jobs=4).name == "serial"
+    with pytest.raises(ValueError, match="unknown engine 'dask'; known: joblib, serial"):
+        make_engine("dask")
+
+    class Custom(SerialEngine):
+        name = "custom"
+
+    register_engine("custom", Custom)
+    try:
+        engine = make_engine("custom", jobs=3)
+        assert isinstance(engine, Engine)
+        assert engine.name == "custom"
+    finally:
+        del ENGINES["custom"]
+
+
+def test_batched() -> None:
+    assert [len(b) for b in batched(ITEMS, 4)] == [4, 2]
+    assert batched([], 3) == []
+    with pytest.raises(ValueError, match="at least 1"):
+        batched(ITEMS, 0)

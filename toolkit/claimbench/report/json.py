@@ -1,0 +1,109 @@
+"""The machine-readable reports: ``report.json`` (validated) and ``predictions.csv`` / ``.parquet``.
+
+``report.json`` is checked against ``schemas/report.schema.json`` before anything is written, so a file
+that exists is a file that validates: downstream tools (``compare``, papers' scripts) can rely on it.
+Every file is written atomically (:mod:`claimbench._io`): an interrupted write leaves the old report.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, fields
+from pathlib import Path
+from typing import Any
+
+from claimbench._io import atomic_path, write_text
+from claimbench.report.model import Prediction, Report
+from claimbench.schema import json_path, validator
+
+REPORT_FILE = "report.json"
+PREDICTIONS_CSV = "predictions.csv"
+PREDICTIONS_PARQUET = "predictions.parquet"
+PREDICTION_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Prediction))
+"""Columns of the predictions tables, in order."""
+
+
+class ReportError(ValueError):
+    """A report does not match ``schemas/report.schema.json``; ``problems`` lists each as ``$.path: …``."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        shown = "\n".join(self.problems[:50])
+        more = f"\n… and {len(self.problems) - 50} more" if len(self.problems) > 50 else ""
+        super().__init__(
+            f"report does not match report.schema.json: {len(self.problems)} problem(s)\n{shown}{more}"
+        )
+
+
+def report_problems(data: Mapping[str, Any]) -> list[str]:
+    """Every schema violation of a report's JSON form, as ``$.path: message`` (empty when valid)."""
+    errors = sorted(validator("report").iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    return [f"{json_path(e.absolute_path)}: {e.message}" for e in errors]
+
+
+def write_report(report: Report, out_dir: str | Path) -> list[Path]:
+    """Write ``report.json``, ``predictions.csv`` and, when pyarrow imports, ``predictions.parquet``.
+
+    Returns the paths written. Raises :class:`ReportError` (writing nothing) when the report does not
+    validate against its schema.
+    """
+    out = Path(out_dir)
+    data = report.to_dict()
+    problems = report_problems(data)
+    if problems:
+        raise ReportError(problems)
+    written = [out / REPORT_FILE, out / PREDICTIONS_CSV]
+    write_text(written[0], json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+    write_text(written[1], predictions_csv(report.predictions))
+    parquet = write_parquet(report.predictions, out / PREDICTIONS_PARQUET)
+    if parquet is not None:
+        written.append(parquet)
+    return written
+
+
+def predictions_csv(predictions: Sequence[Prediction]) -> str:
+    """The predictions as CSV text: a header, then one row per item per checker (empty cell: none)."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(PREDICTION_COLUMNS)
+    for p in predictions:
+        row = asdict(p)
+        writer.writerow(["" if row[c] is None else row[c] for c in PREDICTION_COLUMNS])
+    return buffer.getvalue()
+
+
+def write_parquet(predictions: Sequence[Prediction], path: Path) -> Path | None:
+    """Write the predictions as Parquet if pyarrow is installed; ``None`` (nothing written) if not."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        return None
+    schema = pa.schema(
+        [(name, pa.float64() if name == "score" else pa.string()) for name in PREDICTION_COLUMNS]
+    )
+    table = pa.Table.from_pylist([asdict(p) for p in predictions], schema=schema)
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp)
+    return path
+
+
+def read_report(path: str | Path) -> Report:
+    """Read a ``report.json`` (or the directory holding one) back into a :class:`Report`.
+
+    Raises :class:`ReportError` when the file does not match the schema, ``FileNotFoundError`` when it
+    is missing.
+    """
+    path = Path(path)
+    if path.is_dir():
+        path = path / REPORT_FILE
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ReportError([f"$: expected a JSON object, found {type(data).__name__}"])
+    problems = report_problems(data)
+    if problems:
+        raise ReportError([f"{path}: {p}" for p in problems])
+    return Report.from_dict(data)
