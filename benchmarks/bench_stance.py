@@ -1,0 +1,126 @@
+"""Prediction throughput of the FNC-1 stance model versus the rule-based scorer, on one core.
+
+What it measures
+    Batch prediction (feature extraction included) on the dev pairs of the body-disjoint split
+    (see ``train_stance.py``): pairs per second and wall time (best of ``--repeats``), the peak
+    Python heap during one prediction (``tracemalloc``, measured in a separate untimed run
+    because tracing slows allocation), and the process's peak resident set size.  The learned
+    model and the rule-based baseline run in the same process, and the ratio is printed.
+    Threads are pinned to one (``OMP_NUM_THREADS`` etc. are set before numpy is imported).
+
+    Bodies repeat across FNC-1 pairs and both scorers analyse each distinct text once per batch,
+    so throughput depends on batch size; ``--batch-size`` (default 0 = all dev pairs at once)
+    shows the effect.
+
+Usage::
+
+    PYTHONPATH=toolkit python benchmarks/bench_stance.py [--data DIR] [--model PATH]
+
+Without a model file a model is trained first (single-threaded, a few minutes).  When the data
+folder is absent the benchmark prints why and exits 0 (skipped).
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+import argparse  # noqa: E402
+import resource  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+import tracemalloc  # noqa: E402
+from collections.abc import Callable, Sequence  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = REPO.parent / "shared" / "data" / "fnc1"
+DEFAULT_MODEL = REPO / "reports" / "stance" / "fnc1_stance.skops"
+
+Predict = Callable[[Sequence[str], Sequence[str]], list[str]]
+
+
+def _batched(predict: Predict, heads: list[str], bodies: list[str], size: int) -> list[str]:
+    if size <= 0:
+        return predict(heads, bodies)
+    out: list[str] = []
+    for i in range(0, len(heads), size):
+        out += predict(heads[i : i + size], bodies[i : i + size])
+    return out
+
+
+def _measure(
+    name: str, predict: Predict, heads: list[str], bodies: list[str], repeats: int, batch: int
+) -> float:
+    _batched(predict, heads[:200], bodies[:200], batch)  # warm-up (imports, caches)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        _batched(predict, heads, bodies, batch)
+        times.append(time.perf_counter() - start)
+    best = min(times)
+    tracemalloc.start()
+    _batched(predict, heads, bodies, batch)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rate = len(heads) / best
+    print(
+        f"{name:<16} {len(heads):7d} pairs  best {best:7.3f} s  "
+        f"(median {sorted(times)[len(times) // 2]:.3f} s)  {rate:9.0f} pairs/s  "
+        f"peak heap {peak / 2**20:7.1f} MiB"
+    )
+    return rate
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; returns the process exit status (0 also when skipped)."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--batch-size", type=int, default=0, help="0 = one batch of all pairs")
+    args = parser.parse_args(argv)
+
+    bodies_csv = args.data / "train_bodies.csv"
+    stances_csv = args.data / "train_stances.csv"
+    if not bodies_csv.is_file() or not stances_csv.is_file():
+        print(f"SKIPPED: FNC-1 data not found under {args.data} (needs train_*.csv)")
+        return 0
+    sys.path.insert(0, str(REPO / "toolkit"))
+    from claimbench.stance.data import attach_bodies, read_fnc1, split_by_body
+    from claimbench.stance.model import build_model, load
+    from claimbench.stance.rules import build_rules
+
+    bodies, stances = read_fnc1(bodies_csv, stances_csv)
+    train, dev = split_by_body(bodies, stances)
+    heads, texts = attach_bodies(bodies, dev)
+    if args.model.is_file():
+        model, metadata = load(args.model)
+        print(f"model: {args.model} (trained {metadata.get('train_seconds', '?')} s)")
+    else:
+        print(f"no model at {args.model}: training one on the train split (1 thread) ...")
+        start = time.perf_counter()
+        train_h, train_b = attach_bodies(bodies, train)
+        model = build_model().fit(
+            train_h, train_b, train["Stance"].tolist(), groups=train["Body ID"].tolist()
+        )
+        print(f"trained in {time.perf_counter() - start:.1f} s")
+    rules = build_rules()
+
+    print(
+        f"dev pairs: {len(heads)} ({dev['Body ID'].nunique()} distinct bodies, "
+        f"{dev['Headline'].nunique()} distinct headlines); batch size "
+        f"{args.batch_size or 'all'}; threads 1"
+    )
+    model_rate = _measure("StanceModel", model.predict, heads, texts, args.repeats, args.batch_size)
+    rule_rate = _measure("RuleBasedScorer", rules.predict, heads, texts, args.repeats, args.batch_size)
+    print(f"model / rules throughput ratio: {model_rate / rule_rate:.2f}")
+    max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"process peak RSS: {max_rss / 1024:.0f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,281 @@
+"""Tests of the FNC-1 stance package: data split, features, model, skops persistence, rules.
+
+Everything runs on hand-made pairs or on the committed 40-pair sample in
+``tests/data/fnc1_sample``; the tests that need the full FNC-1 files skip when ``../shared`` is
+not beside the checkout.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import skops.io as sio
+
+from claimbench.stance.data import (
+    LABELS,
+    FNC1DataError,
+    attach_bodies,
+    read_fnc1,
+    split_body_ids,
+    split_by_body,
+)
+from claimbench.stance.features import PairFeatures, PairTermVectors, as_pairs, make_pairs
+from claimbench.stance.model import (
+    FORMAT,
+    StanceModel,
+    UntrustedModelError,
+    build_model,
+    load,
+    save,
+)
+from claimbench.stance.rules import RuleBasedScorer, build_rules
+from tests.conftest import FNC1_DIR, requires_fnc1
+
+SAMPLE = Path(__file__).parent / "data" / "fnc1_sample"
+
+BODY = (
+    "Police said on Monday that the viral story about a giant spider in Bali is a hoax. "
+    "The photo was fake, officials said. The man denies ever travelling there."
+)
+HEADLINE = "Giant spider found living under man's skin in Bali"
+OTHER = "Apple unveils new smartwatch with longer battery life"
+
+
+class Evil:
+    """A type no stance archive may contain (used to check that load refuses it)."""
+
+
+@pytest.fixture(scope="module")
+def sample() -> tuple[pd.DataFrame, pd.DataFrame]:
+    return read_fnc1(SAMPLE / "train_bodies.csv", SAMPLE / "train_stances.csv")
+
+
+@pytest.fixture(scope="module")
+def fitted(sample: tuple[pd.DataFrame, pd.DataFrame]) -> StanceModel:
+    bodies, stances = sample
+    heads, texts = attach_bodies(bodies, stances)
+    model = build_model(svd_components=5, n_folds=3, max_iter=20, term_features=500)
+    return model.fit(heads, texts, stances["Stance"].tolist(), groups=stances["Body ID"].tolist())
+
+
+# -- data -----------------------------------------------------------------------------------------
+
+
+def test_sample_reads_with_all_labels(sample: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    bodies, stances = sample
+    assert len(stances) == 40
+    assert set(stances["Stance"]) == set(LABELS)
+    assert set(stances["Body ID"]) <= set(bodies["Body ID"])
+
+
+def test_split_is_body_disjoint_and_deterministic(
+    sample: tuple[pd.DataFrame, pd.DataFrame],
+) -> None:
+    bodies, stances = sample
+    train, dev = split_by_body(bodies, stances)
+    again_train, again_dev = split_by_body(bodies, stances)
+    assert not set(train["Body ID"]) & set(dev["Body ID"])
+    assert len(train) + len(dev) == len(stances)
+    pd.testing.assert_frame_equal(train, again_train)
+    pd.testing.assert_frame_equal(dev, again_dev)
+    other_train, _ = split_by_body(bodies, stances, seed=7)
+    assert set(other_train["Body ID"]) != set(train["Body ID"])
+
+
+def test_split_body_ids_matches_official_recipe() -> None:
+    import random
+
+    ids = list(range(100))
+    shuffled = list(ids)
+    random.Random(1489).shuffle(shuffled)
+    train, dev = split_body_ids(ids)
+    assert train == shuffled[:80]
+    assert dev == shuffled[80:]
+
+
+@pytest.mark.parametrize(
+    ("bodies_text", "stances_text", "message"),
+    [
+        ("Body ID,text\n1,a\n", "Headline,Body ID,Stance\nh,1,agree\n", "lacks column"),
+        ("Body ID,articleBody\n1,a\n", "Headline,Body ID,Stance\nh,1,maybe\n", "not in"),
+        ("Body ID,articleBody\n1,a\n", "Headline,Body ID,Stance\nh,2,agree\n", "absent from"),
+        ("Body ID,articleBody\n1,a\n1,b\n", "Headline,Body ID,Stance\nh,1,agree\n", "repeats"),
+    ],
+)
+def test_read_fnc1_reports_bad_files(
+    tmp_path: Path, bodies_text: str, stances_text: str, message: str
+) -> None:
+    (tmp_path / "b.csv").write_text(bodies_text)
+    (tmp_path / "s.csv").write_text(stances_text)
+    with pytest.raises(FNC1DataError, match=message):
+        read_fnc1(tmp_path / "b.csv", tmp_path / "s.csv")
+
+
+def test_read_fnc1_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(FNC1DataError, match="not found"):
+        read_fnc1(tmp_path / "nope.csv", tmp_path / "nope2.csv")
+
+
+# -- features -------------------------------------------------------------------------------------
+
+
+def _features(pairs: list[tuple[str, str]]) -> tuple[PairFeatures, np.ndarray]:
+    corpus = [(HEADLINE, BODY), (OTHER, "Apple said the watch battery lasts two days."), *pairs]
+    featurizer = PairFeatures(svd_components=2, min_df=1).fit(corpus)
+    return featurizer, featurizer.transform(pairs)
+
+
+def test_identical_text_has_cosine_one_and_full_overlap() -> None:
+    featurizer, x = _features([(BODY, BODY)])
+    names = list(featurizer.get_feature_names_out())
+    assert x.shape == (1, len(names))
+    for name in ("cos_tfidf", "overlap_frac", "jaccard", "char4_frac", "bigram_frac"):
+        assert x[0, names.index(name)] == pytest.approx(1.0, abs=1e-6), name
+
+
+def test_related_pair_scores_higher_than_unrelated() -> None:
+    featurizer, x = _features([(HEADLINE, BODY), (OTHER, BODY)])
+    names = list(featurizer.get_feature_names_out())
+    for name in ("cos_tfidf", "overlap_frac", "bm25", "sent_max_frac"):
+        assert x[0, names.index(name)] > x[1, names.index(name)], name
+
+
+def test_refuting_and_hedging_cues_are_counted() -> None:
+    featurizer, x = _features(
+        [
+            ("Report of alien landing is a hoax, police say", "Nothing here."),
+            ("Aliens reportedly landed in Ohio", "Nothing here."),
+        ]
+    )
+    names = list(featurizer.get_feature_names_out())
+    assert x[0, names.index("h_refute")] == 1.0
+    assert x[1, names.index("h_refute")] == 0.0
+    assert x[1, names.index("h_hedge")] == 1.0
+    # the body of BODY carries "hoax", "fake" and "denies" in sentences about the headline
+    _, y = _features([(HEADLINE, BODY)])
+    assert y[0, names.index("b_refute_rate")] > 0
+    assert y[0, names.index("lead_refute")] >= 3
+
+
+def test_inputs_as_dataframe_or_pairs_agree() -> None:
+    frame = pd.DataFrame({"Headline": [HEADLINE, OTHER], "articleBody": [BODY, BODY]})
+    pairs = [(HEADLINE, BODY), (OTHER, BODY)]
+    assert as_pairs(frame) == as_pairs(pairs)
+    featurizer = PairFeatures(svd_components=2, min_df=1).fit(pairs)
+    np.testing.assert_array_equal(featurizer.transform(frame), featurizer.transform(pairs))
+    with pytest.raises(ValueError, match="headline column"):
+        as_pairs(pd.DataFrame({"x": [1]}))
+    with pytest.raises(ValueError, match="2 headlines but 1 bodies"):
+        make_pairs([HEADLINE, OTHER], [BODY])
+
+
+def test_term_vectors_product_marks_shared_terms() -> None:
+    pairs = [(HEADLINE, BODY), (OTHER, BODY)]
+    terms = PairTermVectors(max_features=100).fit(pairs)
+    x = terms.transform(pairs)
+    width = len(terms.vectorizer_.vocabulary_)
+    assert x.shape == (2, 3 * width)
+    product = x[:, 2 * width :]
+    assert product[0].nnz > 0  # "spider", "bali", ... shared
+    assert product[1].nnz == 0  # nothing about Apple in the body
+
+
+# -- model and persistence ------------------------------------------------------------------------
+
+
+def test_model_fit_predict_shapes(fitted: StanceModel, sample: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    bodies, stances = sample
+    heads, texts = attach_bodies(bodies, stances)
+    proba = fitted.predict_proba(heads, texts)
+    assert proba.shape == (len(heads), 4)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-6)
+    predicted = fitted.predict(heads, texts)
+    assert set(predicted) <= set(LABELS)
+    assert predicted == [LABELS[i] for i in proba.argmax(axis=1)]
+    # 40 pairs are too few for the booster's leaves, but it must beat the 25 % of a constant guess
+    assert np.mean(np.array(predicted) == stances["Stance"].to_numpy()) >= 0.5
+    assert fitted.predict_proba([], []).shape == (0, 4)
+
+
+def test_model_params_are_sklearn_style() -> None:
+    model = build_model(max_iter=7)
+    assert model.get_params()["max_iter"] == 7
+    assert not hasattr(model, "booster_")
+    with pytest.raises(ValueError, match="not in"):
+        model.fit(["h"], ["b"], ["maybe"])
+
+
+def test_skops_round_trip_gives_identical_probabilities(
+    fitted: StanceModel, sample: tuple[pd.DataFrame, pd.DataFrame], tmp_path: Path
+) -> None:
+    bodies, stances = sample
+    heads, texts = attach_bodies(bodies, stances)
+    path = tmp_path / "model.skops"
+    stored = save(fitted, path, metadata={"data_sha256": "abc", "split": {"seed": 1489}})
+    assert zipfile.is_zipfile(path)
+    model, metadata = load(path)
+    assert metadata == stored
+    assert metadata["data_sha256"] == "abc"
+    assert metadata["format"] == FORMAT
+    assert metadata["params"] == fitted.get_params()
+    assert "scikit-learn" in metadata["versions"]
+    np.testing.assert_array_equal(model.predict_proba(heads, texts), fitted.predict_proba(heads, texts))
+
+
+def test_load_refuses_untrusted_types(tmp_path: Path) -> None:
+    path = tmp_path / "evil.skops"
+    sio.dump({"format": FORMAT, "metadata_json": "{}", "model": Evil()}, path)
+    with pytest.raises(UntrustedModelError, match="Evil"):
+        load(path)
+
+
+def test_load_refuses_foreign_archive(tmp_path: Path) -> None:
+    path = tmp_path / "other.skops"
+    sio.dump({"something": [1, 2]}, path)
+    with pytest.raises(UntrustedModelError, match="not a"):
+        load(path)
+    with pytest.raises(FileNotFoundError):
+        load(tmp_path / "missing.skops")
+
+
+# -- rules ----------------------------------------------------------------------------------------
+
+
+def test_rules_shape_and_labels(sample: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    bodies, stances = sample
+    heads, texts = attach_bodies(bodies, stances)
+    rules = build_rules()
+    assert isinstance(rules, RuleBasedScorer)
+    proba = rules.predict_proba(heads, texts)
+    assert proba.shape == (len(heads), 4)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-9)
+    assert set(rules.predict(heads, texts)) <= set(LABELS)
+
+
+def test_rules_on_hand_made_pairs() -> None:
+    rules = RuleBasedScorer()
+    assert rules.predict([OTHER], [BODY]) == ["unrelated"]
+    assert rules.predict(["Giant spider in Bali photo is a hoax, police say"], [BODY]) == ["disagree"]
+    assert rules.predict(
+        [HEADLINE],
+        [
+            "A giant spider was reportedly found living under a man's "
+            "skin in Bali, according to unconfirmed reports."
+        ],
+    ) == ["discuss"]
+
+
+# -- full data (skipped without ../shared) -------------------------------------------------------
+
+
+@requires_fnc1()
+def test_full_split_sizes_and_disjointness() -> None:
+    bodies, stances = read_fnc1(FNC1_DIR / "train_bodies.csv", FNC1_DIR / "train_stances.csv")
+    train, dev = split_by_body(bodies, stances)
+    assert (len(train), len(dev)) == (39667, 10305)
+    assert (train["Body ID"].nunique(), dev["Body ID"].nunique()) == (1346, 337)
+    assert not set(train["Body ID"]) & set(dev["Body ID"])

@@ -1,0 +1,353 @@
+"""A learned FNC-1 stance scorer built from scikit-learn parts, and its safe persistence.
+
+Architecture (chosen by measurement on a body-disjoint inner split of the training part):
+
+1. :class:`~claimbench.stance.features.PairFeatures` -- dense relatedness/stance-cue features.
+2. Two logistic regressions on :class:`~claimbench.stance.features.PairTermVectors` (headline
+   TF-IDF, body TF-IDF and their product): one over all four classes, one over the related pairs
+   only (agree/disagree/discuss).  On their own they are weak, but their probabilities tell the
+   booster which words go with which stance.  For training rows they are computed out-of-fold,
+   with folds grouped by body, so the booster never sees probabilities from a model that was fit
+   on the same body.
+3. A :class:`~sklearn.ensemble.HistGradientBoostingClassifier` on dense features + linear
+   probabilities, with class weights ``(n / (4 n_class)) ** class_weight_power`` to help the
+   rare ``disagree`` class.
+
+Models are saved with skops (never plain pickle); :func:`load` computes the types an archive
+would instantiate and refuses anything outside :data:`TRUSTED_TYPES`.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Self
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+
+from .data import LABELS
+from .features import PairFeatures, PairTermVectors, _index_unique, make_pairs
+
+FORMAT = "claimbench.stance/1"
+"""Tag stored in every saved archive; :func:`load` refuses archives without it."""
+
+TRUSTED_TYPES: frozenset[str] = frozenset(
+    {
+        "claimbench.stance.model.StanceModel",
+        "claimbench.stance.features.PairFeatures",
+        "claimbench.stance.features.PairTermVectors",
+        "sklearn.feature_extraction.text.TfidfVectorizer",
+        "sklearn.feature_extraction.text.TfidfTransformer",
+        "sklearn.decomposition._truncated_svd.TruncatedSVD",
+        "sklearn.linear_model._logistic.LogisticRegression",
+        "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingClassifier",
+        "sklearn.ensemble._hist_gradient_boosting.binning._BinMapper",
+        "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+        "sklearn._loss.loss.HalfMultinomialLoss",
+        "sklearn._loss.link.MultinomialLogit",
+        "sklearn._loss.link.Interval",
+        "sklearn._loss._loss.CyHalfMultinomialLoss",
+        "builtins.float",
+        "builtins.int",
+        "builtins.str",
+        "builtins.bool",
+        "builtins.tuple",
+        "builtins.list",
+        "builtins.dict",
+        "builtins.NoneType",
+        "builtins.slice",
+        "numpy.float32",
+        "numpy.float64",
+        "numpy.int64",
+        "numpy.intp",
+        "numpy.ndarray",
+        "numpy.dtype",
+        "numpy.random._generator.Generator",
+        "numpy.random._pcg64.PCG64",
+        "numpy.random.mtrand.RandomState",
+        "scipy.sparse._csr.csr_matrix",
+    }
+)
+"""Every type a genuine saved :class:`StanceModel` archive may instantiate, by dotted name."""
+
+
+class UntrustedModelError(ValueError):
+    """Raised by :func:`load` when an archive would instantiate types outside the allow-list."""
+
+
+def _class_weights(labels: NDArray[np.str_], power: float) -> NDArray[np.float64]:
+    """Per-row weights ``(n / (k * n_class)) ** power``: 0 = unweighted, 1 = fully balanced."""
+    classes, inverse, counts = np.unique(labels, return_inverse=True, return_counts=True)
+    per_class = (len(labels) / (len(classes) * counts)) ** power
+    return np.asarray(per_class[inverse], dtype=np.float64)
+
+
+def _default_groups(bodies: Sequence[str]) -> NDArray[np.intp]:
+    """Group id per row = index of its distinct body text (for body-disjoint folds)."""
+    return _index_unique(list(bodies))[1]
+
+
+class StanceModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
+    """Stacked FNC-1 stance classifier: dense features + out-of-fold linear probabilities -> GBDT.
+
+    Parameters are only stored here (scikit-learn convention); see the module docstring for the
+    architecture.  ``predict_proba`` columns follow :data:`LABELS`.
+
+    Parameters
+    ----------
+    lead_sentences, svd_components:
+        Passed to :class:`PairFeatures`.
+    term_features:
+        Vocabulary size of the :class:`PairTermVectors` used by the linear models.
+    linear_c:
+        Inverse regularisation strength of both logistic regressions.
+    n_folds:
+        Body-grouped folds for the out-of-fold linear probabilities.
+    max_iter, learning_rate, max_leaf_nodes, l2_regularization:
+        Passed to the final :class:`HistGradientBoostingClassifier` (no early stopping, so
+        training is deterministic).
+    class_weight_power:
+        0 trains unweighted, 1 fully class-balanced; 0.5 lifts ``disagree`` without flooding it.
+    balance_linear:
+        Fit the two logistic regressions with balanced class weights.
+    random_state:
+        Seed for the SVD and the booster.
+    """
+
+    def __init__(
+        self,
+        lead_sentences: int = 3,
+        svd_components: int = 100,
+        term_features: int = 10000,
+        linear_c: float = 1.0,
+        n_folds: int = 5,
+        max_iter: int = 400,
+        learning_rate: float = 0.05,
+        max_leaf_nodes: int = 15,
+        l2_regularization: float = 1.0,
+        class_weight_power: float = 0.5,
+        balance_linear: bool = False,
+        random_state: int = 0,
+    ) -> None:
+        self.lead_sentences = lead_sentences
+        self.svd_components = svd_components
+        self.term_features = term_features
+        self.linear_c = linear_c
+        self.n_folds = n_folds
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.max_leaf_nodes = max_leaf_nodes
+        self.l2_regularization = l2_regularization
+        self.class_weight_power = class_weight_power
+        self.balance_linear = balance_linear
+        self.random_state = random_state
+
+    # -- training -------------------------------------------------------------------------------
+
+    def fit(
+        self,
+        headlines: Sequence[str],
+        bodies: Sequence[str],
+        labels: Sequence[str],
+        groups: Sequence[int] | None = None,
+    ) -> Self:
+        """Fit on parallel sequences of headlines, bodies and FNC-1 labels.
+
+        ``groups`` (e.g. body ids) defines the out-of-fold partition; by default pairs sharing a
+        body text share a group.  Every label must be one of :data:`LABELS`.
+        """
+        pairs = make_pairs(headlines, bodies)
+        y = np.asarray([str(label) for label in labels])
+        if len(y) != len(pairs):
+            raise ValueError(f"{len(pairs)} pairs but {len(y)} labels")
+        unknown = sorted(set(y.tolist()) - set(LABELS))
+        if unknown:
+            raise ValueError(f"labels {unknown} not in {list(LABELS)}")
+        group_ids = np.asarray(groups) if groups is not None else _default_groups(bodies)
+        self.classes_ = np.asarray(LABELS)
+
+        self.features_ = PairFeatures(
+            lead_sentences=self.lead_sentences,
+            svd_components=self.svd_components,
+            random_state=self.random_state,
+        ).fit(pairs)
+        dense = self.features_.transform(pairs)
+
+        n_groups = len(np.unique(group_ids))
+        folds = min(self.n_folds, n_groups)
+        oof = np.zeros((len(pairs), 2 * len(LABELS) - 1))
+        if folds >= 2:
+            for train_idx, test_idx in GroupKFold(n_splits=folds).split(pairs, y, group_ids):
+                parts = self._fit_linear([pairs[i] for i in train_idx], y[train_idx])
+                oof[test_idx] = self._linear_proba(parts, [pairs[i] for i in test_idx])
+        self.terms_, self.linear_all_, self.linear_related_ = self._fit_linear(pairs, y)
+        if folds < 2:  # too little data for folds: fall back to in-sample probabilities
+            oof = self._linear_proba((self.terms_, self.linear_all_, self.linear_related_), pairs)
+
+        self.booster_ = HistGradientBoostingClassifier(
+            max_iter=self.max_iter,
+            learning_rate=self.learning_rate,
+            max_leaf_nodes=self.max_leaf_nodes,
+            l2_regularization=self.l2_regularization,
+            early_stopping=False,
+            random_state=self.random_state,
+        ).fit(
+            np.hstack([dense, oof]),
+            y,
+            sample_weight=_class_weights(y, self.class_weight_power),
+        )
+        return self
+
+    def _fit_linear(
+        self, pairs: list[tuple[str, str]], y: NDArray[np.str_]
+    ) -> tuple[PairTermVectors, LogisticRegression, LogisticRegression | None]:
+        terms = PairTermVectors(max_features=self.term_features).fit(pairs)
+        matrix = terms.transform(pairs)
+        weight = "balanced" if self.balance_linear else None
+        linear_all = LogisticRegression(C=self.linear_c, max_iter=1000, class_weight=weight).fit(matrix, y)
+        related = np.flatnonzero(y != "unrelated")
+        linear_related: LogisticRegression | None = None
+        if len(np.unique(y[related])) >= 2:
+            linear_related = LogisticRegression(C=self.linear_c, max_iter=1000, class_weight=weight).fit(
+                matrix[related], y[related]
+            )
+        return terms, linear_all, linear_related
+
+    @staticmethod
+    def _linear_proba(
+        parts: tuple[PairTermVectors, LogisticRegression, LogisticRegression | None],
+        pairs: list[tuple[str, str]],
+    ) -> NDArray[np.float64]:
+        """Columns: P(label) for all four labels, then P(label | related) for the three stances."""
+        terms, linear_all, linear_related = parts
+        matrix: sp.csr_matrix = terms.transform(pairs)
+        out = np.zeros((len(pairs), 2 * len(LABELS) - 1))
+        if not pairs:
+            return out
+        _place(out, 0, LABELS, linear_all.classes_, linear_all.predict_proba(matrix))
+        if linear_related is not None:
+            _place(
+                out,
+                len(LABELS),
+                LABELS[:3],
+                linear_related.classes_,
+                linear_related.predict_proba(matrix),
+            )
+        return out
+
+    # -- prediction -----------------------------------------------------------------------------
+
+    def predict_proba(self, headlines: Sequence[str], bodies: Sequence[str]) -> NDArray[np.float64]:
+        """Class probabilities, shape ``(n_pairs, 4)``, columns in :data:`LABELS` order."""
+        pairs = make_pairs(headlines, bodies)
+        if not pairs:
+            return np.zeros((0, len(LABELS)))
+        dense = self.features_.transform(pairs)
+        linear = self._linear_proba((self.terms_, self.linear_all_, self.linear_related_), pairs)
+        raw = self.booster_.predict_proba(np.hstack([dense, linear]))
+        out = np.zeros((len(pairs), len(LABELS)))
+        _place(out, 0, LABELS, self.booster_.classes_, raw)
+        return out
+
+    def predict(self, headlines: Sequence[str], bodies: Sequence[str]) -> list[str]:
+        """Most probable label per pair."""
+        proba = self.predict_proba(headlines, bodies)
+        return [LABELS[i] for i in proba.argmax(axis=1)]
+
+
+def _place(
+    out: NDArray[np.float64],
+    offset: int,
+    order: Sequence[str],
+    classes: NDArray[Any],
+    proba: NDArray[np.float64],
+) -> None:
+    """Copy ``proba`` columns (in ``classes`` order) into ``out`` at ``offset`` in ``order``."""
+    position = {str(c): j for j, c in enumerate(classes)}
+    for k, label in enumerate(order):
+        j = position.get(label)
+        if j is not None:
+            out[:, offset + k] = proba[:, j]
+
+
+def build_model(**params: Any) -> StanceModel:
+    """A fresh, unfitted :class:`StanceModel`; ``params`` override its defaults."""
+    return StanceModel(**params)
+
+
+# -- persistence --------------------------------------------------------------------------------
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries a saved model depends on (recorded in its metadata)."""
+    import pandas
+    import scipy
+    import sklearn
+    import skops
+
+    return {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "pandas": pandas.__version__,
+        "scikit-learn": sklearn.__version__,
+        "skops": skops.__version__,
+    }
+
+
+def save(model: StanceModel, path: str | Path, *, metadata: dict[str, Any]) -> dict[str, Any]:
+    """Write ``model`` to ``path`` as a skops archive with JSON ``metadata`` inside.
+
+    The stored metadata is ``metadata`` plus ``format``, ``params`` (``model.get_params()``) and
+    ``versions`` (:func:`library_versions`) unless the caller gave them; it must be JSON
+    serialisable.  Returns the metadata as stored.
+    """
+    import skops.io as sio
+
+    if not hasattr(model, "booster_"):
+        raise ValueError("refusing to save an unfitted StanceModel")
+    stored = {"format": FORMAT, "params": model.get_params(), "versions": library_versions()}
+    stored.update(metadata)
+    text = json.dumps(stored, sort_keys=True)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    sio.dump(
+        {"format": FORMAT, "metadata_json": text, "model": model},
+        Path(path),
+        compression=zipfile.ZIP_DEFLATED,
+        compresslevel=6,
+    )
+    return dict(json.loads(text))
+
+
+def load(path: str | Path) -> tuple[StanceModel, dict[str, Any]]:
+    """Load ``(model, metadata)`` saved by :func:`save`, trusting only :data:`TRUSTED_TYPES`.
+
+    skops lists the types the archive would instantiate that it does not trust by default; if
+    any of them is outside :data:`TRUSTED_TYPES` nothing is constructed and
+    :class:`UntrustedModelError` names them.
+    """
+    import skops.io as sio
+
+    file = Path(path)
+    if not file.is_file():
+        raise FileNotFoundError(f"stance model file not found: {file}")
+    untrusted = sio.get_untrusted_types(file=file)
+    refused = sorted(set(untrusted) - TRUSTED_TYPES)
+    if refused:
+        raise UntrustedModelError(f"{file} would instantiate untrusted type(s): {refused}")
+    archive = sio.load(file, trusted=list(untrusted))
+    if not isinstance(archive, dict) or archive.get("format") != FORMAT:
+        raise UntrustedModelError(f"{file} is not a {FORMAT} archive")
+    model = archive.get("model")
+    if not isinstance(model, StanceModel):
+        raise UntrustedModelError(f"{file} does not hold a StanceModel")
+    return model, dict(json.loads(str(archive["metadata_json"])))
