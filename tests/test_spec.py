@@ -119,11 +119,12 @@ label = "plain"
     fitted, plain = spec.checkers
     assert fitted.label == "fitted"
     assert dict(fitted.params) == {"task": "source_agreement", "label": "agree"}
-    assert fitted.fit_on == (layout / "data" / "b").resolve()
+    assert fitted.fit_on is not None
+    assert fitted.fit_on.path == (layout / "data" / "b").resolve()
     assert plain.label == "plain"
     data = spec.to_dict()
     assert json.loads(json.dumps(data)) == data
-    assert data["checkers"][0]["fit_on"] == str(fitted.fit_on)
+    assert data["checkers"][0]["fit_on"] == str(fitted.fit_on.path)
 
 
 def test_unknown_checker_names_file_key_and_alternatives(layout: Path) -> None:

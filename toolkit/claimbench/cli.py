@@ -294,6 +294,30 @@ def _datasheet(args: argparse.Namespace) -> int:
     return 0
 
 
+def _convert(args: argparse.Namespace) -> int:
+    from claimbench.dataset import DatasetError
+    from claimbench.datasets import fnc1, save
+    from claimbench.stance.data import FNC1DataError
+
+    try:
+        dataset = save(
+            fnc1.load(args.bodies, args.stances, split=args.split), args.out, overwrite=args.overwrite
+        )
+    except (FNC1DataError, FileExistsError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except DatasetError as exc:
+        for problem in exc.problems:
+            print(problem)
+        return 1
+    counts = dataset.manifest["counts"]
+    print(
+        f"wrote {args.out}: {dataset.id} v{dataset.version}, {counts['articles']} articles, "
+        f"{counts['claims']} claims, {counts['relations']} relations; checksum {dataset.checksum}"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with one subcommand per job."""
     from claimbench.engines import ENGINES
@@ -332,6 +356,25 @@ def build_parser() -> argparse.ArgumentParser:
         "point group) with its version, task and origin; broken plugins are reported and skipped.",
     )
     p.set_defaults(func=_checkers)
+
+    p = sub.add_parser(
+        "convert",
+        help="convert an external benchmark's files into a claimbench dataset directory",
+        description="Read an external benchmark's files from the paths given (never downloads) and write "
+        "a validated claimbench dataset directory. Formats: fnc1 (FNC-1 bodies and stances CSV files).",
+    )
+    p.add_argument("format", choices=["fnc1"], help="the input format")
+    p.add_argument("--bodies", type=Path, required=True, help="FNC-1 *_bodies.csv")
+    p.add_argument("--stances", type=Path, required=True, help="FNC-1 *_stances.csv")
+    p.add_argument(
+        "--split",
+        choices=["all", "train", "dev"],
+        default="all",
+        help="all pairs, or the train/dev part of the body-disjoint 80/20 split (seed 1489)",
+    )
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="dataset directory to write")
+    p.add_argument("--overwrite", action="store_true", help="replace DIR if it exists")
+    p.set_defaults(func=_convert)
 
     p = sub.add_parser(
         "run",

@@ -16,21 +16,42 @@ and the seed, the resumed run's report equals an uninterrupted one's (timings as
 verdict is not cached). The runner refuses — before anything runs — to evaluate a checker on a dataset
 that is its fitting data: same checksum, or any item id in common. The fitting dataset's checksum is part
 of the checker's cache key, and the report records, per checker, where it was fitted.
+
+**Streaming.** A dataset directory too large for memory (``run(stream=True)``, or by default one whose
+manifest counts more than :data:`STREAM_MIN_RECORDS` claims and relations) is validated in one streaming
+pass (:func:`claimbench.dataset.open_stream`; once per dataset checksum and output directory, recorded in
+``cache/validated.json``) and its items are then read chunk by chunk, once per checker. The runner holds
+at most the chunks whose batches are in flight: each batch is written to the cache as it completes, and
+of each verdict only a label code and a score stay (a few bytes per item, the gold codes and cluster ids
+likewise), which is all the metrics, intervals and comparisons need. Prediction rows are written to
+``cache/predictions.stream.csv`` as they come, in item order, and :func:`claimbench.report.json.write_report`
+copies them to ``predictions.csv``; the report itself then carries no predictions (``report.json`` of a
+million items would not be read by anyone). Cached verdicts are found through an index of the scope's
+cache shards (64-bit key prefixes → shard), built with one read of the cache. Scores are the same as
+when the dataset is loaded whole: both paths score the same compact arrays.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as _dt
+import hashlib
+import itertools
+import json
 import logging
 import math
 import os
 import platform
+import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from array import array
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -38,13 +59,22 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from claimbench.cache import CACHE_DIR, CacheScope, VerdictCache, plain_params
+from claimbench._io import write_text
+from claimbench.cache import CACHE_DIR, SCHEMA_VERSION, CacheScope, VerdictCache, decode_verdict, plain_params
 from claimbench.checkers.base import Checker
 from claimbench.checkers.registry import Registry, discover
-from claimbench.dataset import Dataset, load_dataset
+from claimbench.dataset import MANIFEST, STREAM_CHUNK, Dataset, DatasetError, DatasetStream, open_stream
+from claimbench.datasets import open_dataset
 from claimbench.engines import Engine, batched, make_engine
-from claimbench.metrics import brier_score, calibration, classification_report, fnc1_score
+from claimbench.metrics import (
+    ClassificationScores,
+    brier_score,
+    calibration,
+    classification_report,
+    fnc1_score,
+)
 from claimbench.records import SOURCE_AGREEMENT, TASK_LABELS, Item, Verdict, gold_label
+from claimbench.report.json import PREDICTION_COLUMNS
 from claimbench.report.model import (
     ArticleView,
     CheckerRun,
@@ -58,7 +88,7 @@ from claimbench.report.model import (
     Report,
     TaskScores,
 )
-from claimbench.spec import BenchmarkSpec, BootstrapSpec, CheckerSpec, SpecError
+from claimbench.spec import BenchmarkSpec, BootstrapSpec, CheckerSpec, DatasetSpec, SpecError
 from claimbench.stats import benjamini_hochberg, bootstrap_ci, mcnemar, paired_bootstrap_diff
 
 log = logging.getLogger("claimbench.runner")
@@ -79,7 +109,16 @@ PACKAGES: tuple[str, ...] = (
 FIT_KEY = "__fit_on__"
 """Added to a fitted checker's parameters in its cache key: the fitting dataset's checksum."""
 
+STREAM_MIN_RECORDS = 100_000
+"""``run(stream=None)`` streams a dataset directory whose manifest counts more claims and relations."""
+PREDICTIONS_SPOOL = "predictions.stream.csv"
+"""Where a streamed run writes its prediction rows, in the cache directory."""
+VALIDATED = "validated.json"
+"""Dataset checksums a streamed run validated, in the cache directory (with what they were checked by)."""
+
 IntArray = NDArray[np.intp]
+Source = Dataset | DatasetStream
+"""A dataset loaded whole, or one streamed from disk."""
 
 
 @dataclass
@@ -104,11 +143,23 @@ class _Planned:
 
 
 @dataclass
+class _Compact:
+    """What scoring keeps of one checker's verdicts on a dataset and task, aligned with the items.
+
+    ``codes``: the label's index in the task's labels, ``len(labels)`` for none (a checker error);
+    ``scores``: the verdict's score, NaN for none. Nine bytes an item, whatever the verdicts held.
+    """
+
+    codes: NDArray[np.int8]
+    scores: NDArray[np.float64]
+
+
+@dataclass
 class _Outcome:
-    """The verdicts of one checker on one dataset and task, aligned with the items."""
+    """One checker's verdicts on one dataset and task, compacted for scoring."""
 
     planned: _Planned
-    verdicts: list[Verdict]
+    compact: _Compact
 
 
 @dataclass
@@ -134,12 +185,17 @@ def run(
     retry_errors: bool = False,
     progress: bool | None = None,
     engine: Engine | None = None,
+    stream: bool | None = None,
 ) -> Report:
     """Run ``spec`` and return its :class:`Report` (nothing is written but the cache).
 
     ``use_cache=False`` recomputes every verdict (and refreshes the cache with the new ones);
     ``retry_errors`` recomputes cached verdicts that recorded a checker error. ``progress``: show rich
     progress bars (default: when stderr is a terminal). ``engine`` overrides the spec's engine.
+    ``stream``: read dataset directories chunk by chunk (``True``), never (``False``), or only those
+    whose manifest counts more than :data:`STREAM_MIN_RECORDS` claims and relations (``None``); a run
+    that streams writes its prediction rows to the cache directory and its report carries none but
+    names that file (``predictions_file``), which ``write_report`` copies to ``predictions.csv``.
 
     Raises :class:`~claimbench.spec.SpecError` for checker parameters that do not construct, a ``fit_on``
     that is also evaluated, or a checker that cannot be fitted; :class:`~claimbench.dataset.DatasetError`
@@ -149,54 +205,81 @@ def run(
     timer = _Timer()
     started = time.perf_counter()
     created = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+    cache_dir = spec.output / CACHE_DIR
 
     with timer.phase("load_seconds"):
-        datasets = [load_dataset(d.path) for d in spec.datasets]
+        datasets = [_open(d, stream, cache_dir) for d in spec.datasets]
         planned = _plan(spec, registry, datasets)
     owns_engine = engine is None
     if engine is None:
         engine = make_engine(spec.run.engine, jobs=spec.run.jobs)
     show = sys.stderr.isatty() if progress is None else progress
-    cache_dir = spec.output / CACHE_DIR
+    streamed = any(isinstance(d, DatasetStream) for d in datasets)
 
     outcomes: dict[tuple[str, str], list[_Outcome]] = {}
-    items_of: dict[tuple[str, str], list[Item]] = {}
+    tables: dict[tuple[str, str], _Table] = {}
+    predictions: list[Prediction] = []
     try:
-        with VerdictCache(cache_dir) as cache, _progress(show) as bars:
+        with (
+            VerdictCache(cache_dir) as cache,
+            _progress(show) as bars,
+            _Spool(cache_dir / PREDICTIONS_SPOOL if streamed else None) as spool,
+        ):
             for dataset in datasets:
                 context = dataset.context()
                 for task in spec.tasks:
                     runners = [p for p in planned if p.checker.task == task]
-                    items = dataset.items(task)
-                    if spec.limit is not None:
-                        items = items[: spec.limit]
-                    if not runners or not items:
+                    if not runners:
                         continue
-                    items_of[(dataset.id, task)] = items
-                    for p in runners:
-                        verdicts = _judge(
-                            p, dataset, task, items, context, cache, engine, spec, timer,
-                            bars, use_cache=use_cache, retry_errors=retry_errors,
-                        )  # fmt: skip
-                        outcomes.setdefault((dataset.id, task), []).append(_Outcome(p, verdicts))
+                    results: list[_Outcome] = []
+                    if isinstance(dataset, DatasetStream):
+                        collect = _Collect(dataset, task)
+                        for p in runners:
+                            compact = _judge_stream(
+                                p, dataset, task, context, cache, engine, spec, timer, bars, spool,
+                                collect if not results else None,
+                                use_cache=use_cache, retry_errors=retry_errors,
+                            )  # fmt: skip
+                            results.append(_Outcome(p, compact))
+                            if not collect.n:
+                                break
+                        if not collect.n:
+                            continue
+                        table = collect.table(spec.bootstrap, spec.seed)
+                    else:
+                        items = dataset.items(task)
+                        if spec.limit is not None:
+                            items = items[: spec.limit]
+                        if not items:
+                            continue
+                        table = _Table.build(dataset, task, items, spec.bootstrap, spec.seed)
+                        for p in runners:
+                            verdicts = _judge(
+                                p, dataset, task, items, context, cache, engine, spec, timer,
+                                bars, use_cache=use_cache, retry_errors=retry_errors,
+                            )  # fmt: skip
+                            rows = table.predictions(p.label, verdicts)
+                            if spool.active:
+                                spool.write(rows)
+                            else:
+                                predictions.extend(rows)
+                            results.append(_Outcome(p, table.compact(verdicts)))
+                    tables[(dataset.id, task)] = table
+                    outcomes[(dataset.id, task)] = results
     finally:
         if owns_engine:
             engine.close()
 
     with timer.phase("score_seconds"):
         scores: list[TaskScores] = []
-        predictions: list[Prediction] = []
         pending: list[Comparison] = []
-        by_id = {d.id: d for d in datasets}
-        for (dataset_id, task), results in outcomes.items():
-            dataset, items = by_id[dataset_id], items_of[(dataset_id, task)]
-            table = _Table.build(dataset, task, items, spec.bootstrap, spec.seed)
+        for key, results in outcomes.items():
+            table = tables[key]
             for outcome in results:
-                scores.append(table.score(outcome.planned.label, outcome.verdicts))
-                predictions.extend(table.predictions(outcome.planned.label, outcome.verdicts))
+                scores.append(table.score(outcome.planned.label, outcome.compact))
             for i, a in enumerate(results):
                 for b in results[i + 1 :]:
-                    pending.append(table.compare(a.planned.label, a.verdicts, b.planned.label, b.verdicts))
+                    pending.append(table.compare(a.planned.label, a.compact, b.planned.label, b.compact))
         comparisons = _adjust(pending, spec.bootstrap.alpha)
 
     wall = time.perf_counter() - started
@@ -214,8 +297,7 @@ def run(
     effective = spec.to_dict()
     effective["run"]["engine"] = engine.name
     effective["bootstrap"]["resampling"] = {
-        f"{dataset_id}/{task}": resampling_unit([by_id[dataset_id].cluster_of(i) for i in items])
-        for (dataset_id, task), items in items_of.items()
+        f"{dataset_id}/{task}": table.unit for (dataset_id, task), table in tables.items()
     }
     return Report(
         spec=effective,
@@ -230,10 +312,77 @@ def run(
         timings=timings,
         seed=spec.seed,
         bootstrap_resamples=spec.bootstrap.resamples,
+        predictions_file=str(spool.path) if spool.path is not None else None,
     )
 
 
-def _plan(spec: BenchmarkSpec, registry: Registry, datasets: Sequence[Dataset]) -> list[_Planned]:
+def _open(d: DatasetSpec, stream: bool | None, cache_dir: Path) -> Source:
+    """A spec's dataset: loaded whole (adapters, and directories unless streamed), or streamed."""
+    if d.adapter is not None or stream is False or (stream is None and not _large(d.path)):
+        return open_dataset(d.path, d.adapter, dict(d.options))
+    return _open_stream(d.path, cache_dir)
+
+
+def _large(path: Path) -> bool:
+    """Whether the manifest at ``path`` counts more than :data:`STREAM_MIN_RECORDS` claims and relations."""
+    try:
+        counts = json.loads((path / MANIFEST).read_text(encoding="utf-8"))["counts"]
+        return int(counts.get("claims", 0)) + int(counts.get("relations", 0)) > STREAM_MIN_RECORDS
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return False  # loading it whole reports what is wrong
+
+
+def _validation_stamp() -> str:
+    """What a dataset was validated by: the schemas and the validating code (any change validates again)."""
+    from claimbench import dataset, schema
+
+    digest = hashlib.sha256()
+    for kind in ("manifest", "article", "claim", "relation"):
+        digest.update(canonical_schema(kind).encode("utf-8"))
+    for module in (dataset, schema):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()
+
+
+def canonical_schema(kind: str) -> str:
+    """A record kind's JSON Schema as canonical text (part of the validation stamp)."""
+    from claimbench.schema import load_schema
+
+    return json.dumps(load_schema(kind), sort_keys=True, separators=(",", ":"))
+
+
+def _open_stream(path: Path, cache_dir: Path) -> DatasetStream:
+    """The dataset at ``path`` as a stream, validated once per checksum for this output directory.
+
+    Validating a million records takes longer than checking them with a fast checker, and a sweep of
+    checker configurations reads the same data every run; so a dataset whose checksum (the SHA-256 of
+    its files) was validated by the same schemas and code is only read for its context, its files'
+    SHA-256 checked against the manifest as they are read.
+    """
+    memo = cache_dir / VALIDATED
+    try:
+        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+        files = manifest["files"]
+        joined = "\n".join(f"{k}:{files[k]['sha256']}" for k in sorted(files))
+        checksum = hashlib.sha256(joined.encode()).hexdigest()
+        known = json.loads(memo.read_text(encoding="utf-8")) if memo.is_file() else {}
+    except (OSError, ValueError, TypeError, KeyError):
+        checksum, known = "", {}
+    stamp = _validation_stamp()
+    if checksum and known.get(checksum) == stamp:
+        try:
+            return open_stream(path, validate=False)
+        except DatasetError:
+            pass  # changed since: the full validation says what is wrong
+    dataset = open_stream(path)
+    known = {k: v for k, v in known.items() if v == stamp}
+    known[dataset.checksum] = stamp
+    write_text(memo, json.dumps(known, indent=1, sort_keys=True) + "\n")
+    log.info("%s: validated (%s)", dataset.id, _display(path))
+    return dataset
+
+
+def _plan(spec: BenchmarkSpec, registry: Registry, datasets: Sequence[Source]) -> list[_Planned]:
     """Instantiate every checker the tasks need and check ``fit_on``; every problem at once."""
     source = str(spec.source) if spec.source is not None else "<spec>"
     problems: list[str] = []
@@ -246,7 +395,7 @@ def _plan(spec: BenchmarkSpec, registry: Registry, datasets: Sequence[Dataset]) 
             )
         first.setdefault(dataset.id, i)
     planned: list[_Planned] = []
-    fit_sets: dict[Path, Dataset] = {}
+    fit_sets: dict[DatasetSpec, Dataset] = {}
     for i, cs in enumerate(spec.checkers):
         key = f"checkers[{i}]"
         try:
@@ -270,7 +419,7 @@ def _plan(spec: BenchmarkSpec, registry: Registry, datasets: Sequence[Dataset]) 
                 )
                 continue
             if cs.fit_on not in fit_sets:
-                fit_sets[cs.fit_on] = load_dataset(cs.fit_on)
+                fit_sets[cs.fit_on] = open_dataset(cs.fit_on.path, cs.fit_on.adapter, dict(cs.fit_on.options))
             fit_data = fit_sets[cs.fit_on]
             problems.extend(
                 f"{source}: {key}.fit_on: {message}"
@@ -284,10 +433,11 @@ def _plan(spec: BenchmarkSpec, registry: Registry, datasets: Sequence[Dataset]) 
     return planned
 
 
-def leakage(fit_data: Dataset, evaluated: Sequence[Dataset], task: str) -> list[str]:
+def leakage(fit_data: Dataset, evaluated: Sequence[Source], task: str) -> list[str]:
     """Why fitting on ``fit_data`` and evaluating on ``evaluated`` would score on training data, if so.
 
-    Refused: the same dataset (checksum), or any item of ``task`` in common (by id).
+    Refused: the same dataset (checksum), or any item of ``task`` in common (by id; a streamed dataset's
+    ids are read from disk, not held).
     """
     problems: list[str] = []
     fit_ids = {item.id for item in fit_data.items(task)}
@@ -298,7 +448,12 @@ def leakage(fit_data: Dataset, evaluated: Sequence[Dataset], task: str) -> list[
                 f"({dataset.id} {dataset.version}, same checksum); fit on a separate dev split"
             )
             continue
-        shared = sorted(fit_ids & {item.id for item in dataset.items(task)})
+        ids = (
+            dataset.item_ids(task)
+            if isinstance(dataset, DatasetStream)
+            else (i.id for i in dataset.items(task))
+        )
+        shared = sorted(i for i in ids if i in fit_ids)
         if shared:
             shown = ", ".join(shared[:5]) + (" …" if len(shared) > 5 else "")
             problems.append(
@@ -369,13 +524,297 @@ def _judge(
     return [found[i] for i in ids]
 
 
+@dataclass
+class _Window:
+    """A chunk of a streamed dataset's items on its way through the engine, with the verdicts so far."""
+
+    items: list[Item]
+    verdicts: list[Verdict | None]
+    pending: int = 0
+
+
+def _judge_stream(
+    p: _Planned,
+    dataset: DatasetStream,
+    task: str,
+    context: Any,
+    cache: VerdictCache,
+    engine: Engine,
+    spec: BenchmarkSpec,
+    timer: _Timer,
+    bars: _Bars,
+    spool: _Spool,
+    collect: _Collect | None,
+    *,
+    use_cache: bool,
+    retry_errors: bool,
+) -> _Compact:
+    """Every item's verdict, as :func:`_judge`, but reading the items chunk by chunk and keeping codes only.
+
+    A generator reads a chunk, finds its cached verdicts (:class:`_ShardIndex`) and hands the engine the
+    missing items in batches; the engine pulls it only as fast as batches complete, so at most the chunks
+    with a batch in flight are held. Each finished batch is written to the cache; each chunk whose
+    batches are all back is, in item order, reduced to label codes and scores and its prediction rows are
+    spooled. ``collect`` (the first checker of a task) gathers the gold and cluster codes.
+    """
+    start = time.perf_counter()
+    scope = CacheScope(dataset.checksum, p.spec.name, str(p.checker.version), p.key_params)
+    index = _ShardIndex(cache.path, scope, retry_errors) if use_cache else None
+    bar = bars.add(f"{p.label} · {dataset.id}/{task}", total=dataset.count(task), completed=0)
+
+    fit_start = time.perf_counter()
+    # Whether any verdict is missing is known only once the items are read: fit unless the cache holds at
+    # least as many verdicts as the file holds records (fitting again gives the same checker anyway).
+    total = dataset.count(task)
+    if p.fit_data is not None and not p.fitted and (index is None or total is None or len(index) < total):
+        with timer.phase("fit_seconds"):
+            fit = getattr(p.checker, "fit")  # noqa: B009 - fit is optional in the protocol
+            fit(p.fit_data.items(str(p.checker.task)), p.fit_data.context())
+        p.fitted = True
+        log.info("%s: fitted on %s", p.label, _fitted_on(p.fit_data))
+    start += time.perf_counter() - fit_start
+
+    labels = TASK_LABELS[task]
+    code_of = {label: i for i, label in enumerate(labels)}
+    codes, scores = array("b"), array("d")
+    windows: deque[_Window] = deque()
+    owners: dict[int, tuple[_Window, list[int]]] = {}
+    numbers = itertools.count()
+    counts = {"items": 0, "reused": 0, "errors": 0}
+
+    def flush() -> None:
+        while windows and windows[0].pending == 0:
+            window = windows.popleft()
+            verdicts = [v for v in window.verdicts if v is not None]
+            for item, v in zip(window.items, verdicts, strict=True):
+                codes.append(code_of[v.label] if v.label is not None else len(labels))
+                scores.append(v.score if v.score is not None else math.nan)
+                counts["errors"] += v.error is not None
+                spool.row(
+                    dataset.id, task, item.id, p.label, gold_label(task, item), v.label, v.score, v.error,
+                    v.explanation, dataset.cluster_of(item),
+                )  # fmt: skip
+
+    def produce() -> Iterator[list[Item]]:
+        for items in dataset.chunks(task, STREAM_CHUNK, spec.limit):
+            if collect is not None:
+                collect.add(items)
+            found = index.lookup(scope, items) if index is not None else {}
+            window = _Window(items, [found.get(i) for i in range(len(items))])
+            windows.append(window)
+            counts["items"] += len(items)
+            counts["reused"] += len(found)
+            bars.advance(bar, len(found))
+            missing = [i for i, v in enumerate(window.verdicts) if v is None]
+            size = spec.run.batch_size
+            parts = [missing[first : first + size] for first in range(0, len(missing), size)]
+            window.pending = len(parts)  # all of them before the first is out: it may come back at once
+            for slots in parts:
+                owners[next(numbers)] = (window, slots)
+                yield [items[i] for i in slots]
+            flush()
+
+    try:
+        for result in engine.map_batches(p.checker, context, produce()):
+            window, slots = owners.pop(result.index)
+            cache.put_many(scope, zip((window.items[i].id for i in slots), result.verdicts, strict=True))
+            for i, verdict in zip(slots, result.verdicts, strict=True):
+                window.verdicts[i] = verdict
+            window.pending -= 1
+            bars.advance(bar, len(slots))
+            flush()
+        flush()
+    finally:
+        if index is not None:
+            index.close()
+    if windows or owners:
+        raise RuntimeError(f"engine {engine.name!r} did not return every batch")  # a broken engine, not data
+
+    n, reused = counts["items"], counts["reused"]
+    seconds = time.perf_counter() - start
+    p.seconds += seconds
+    p.computed += n - reused
+    p.reused += reused
+    p.judged += n
+    if n:
+        rate = f", {(n - reused) / seconds:.0f} items/s" if n > reused and seconds > 0 else ""
+        log.info(
+            "%s on %s/%s: %d item(s): %d reused from the cache, %d computed%s; %d error(s) (streamed)",
+            p.label, dataset.id, task, n, reused, n - reused, rate, counts["errors"],
+        )  # fmt: skip
+    return _Compact(np.frombuffer(codes, dtype=np.int8), np.frombuffer(scores, dtype=np.float64))
+
+
+class _ShardIndex:
+    """Which cache shard holds the newest verdict of each key of one scope, to fetch cached verdicts by chunk.
+
+    Built with one read of the scope's shards (``SELECT … WHERE scope = ?``, through a read-only
+    connection of its own: WAL lets it read beside the writer) into two sorted arrays — the first 64 bits
+    of each key and the shard's row id — 16 bytes per cached verdict instead of the verdicts themselves.
+    A lookup fetches just the shards that hold a chunk's keys and decodes just those verdicts. Relies on
+    the shard layout of :mod:`claimbench.cache` (checked by its ``SCHEMA_VERSION``). Two keys sharing 64
+    bits would only make one of them be recomputed: every hit is confirmed by its full key.
+    """
+
+    def __init__(self, path: Path, scope: CacheScope, retry_errors: bool) -> None:
+        if SCHEMA_VERSION != 1:  # pragma: no cover - a reminder to update this reader with the layout
+            raise RuntimeError(f"cache layout {SCHEMA_VERSION} is not the one _ShardIndex reads")
+        self._conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30.0)
+        prefixes, rows = array("Q"), array("q")
+        query = "SELECT id, verdicts FROM shards WHERE scope = ? ORDER BY id"
+        for rowid, text in self._conn.execute(query, (scope.hash,)):
+            for key, data in json.loads(text).items():
+                prefixes.append(int(key[:16], 16))
+                rows.append(-1 if retry_errors and data[6] is not None else rowid)  # an error: recompute
+        keys = np.frombuffer(prefixes, dtype=np.uint64)
+        order = np.argsort(keys, kind="stable")  # shards in id order: the last of equal keys is the newest
+        keys, shards = keys[order], np.frombuffer(rows, dtype=np.int64)[order]
+        newest = np.ones(len(keys), dtype=bool)
+        newest[:-1] = keys[1:] != keys[:-1]
+        keep = newest & (shards >= 0)
+        self.keys: NDArray[np.uint64] = keys[keep]
+        self.shards: NDArray[np.int64] = shards[keep]
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def lookup(self, scope: CacheScope, items: Sequence[Item]) -> dict[int, Verdict]:
+        """The cached verdicts of ``items`` that the index knows, by position in ``items``."""
+        if not len(self.keys):
+            return {}
+        full = [scope.key(item.id) for item in items]
+        wanted = np.array([int(k[:16], 16) for k in full], dtype=np.uint64)
+        where = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
+        hit = np.flatnonzero(self.keys[where] == wanted)
+        if not hit.size:
+            return {}
+        shard_of = self.shards[where[hit]]
+        texts: dict[int, str] = {}
+        ids = sorted(set(shard_of.tolist()))
+        for first in range(0, len(ids), 500):  # SQLite's limit on bound parameters
+            part = ids[first : first + 500]
+            marks = ",".join("?" * len(part))
+            query = f"SELECT id, verdicts FROM shards WHERE id IN ({marks})"
+            texts.update(self._conn.execute(query, part).fetchall())
+        shards = {rowid: json.loads(text) for rowid, text in texts.items()}
+        found: dict[int, Verdict] = {}
+        for position, rowid in zip(hit.tolist(), shard_of.tolist(), strict=True):
+            data = shards[rowid].get(full[position])
+            if data is None:
+                continue
+            try:
+                found[position] = decode_verdict(items[position].id, data)
+            except (ValueError, KeyError, TypeError):
+                continue  # unreadable entry: recompute rather than fail
+        return found
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+class _Spool:
+    """Prediction rows written to a CSV file as they come (a streamed run), or nothing (``path`` None).
+
+    The columns and cell format are those of :func:`claimbench.report.json.predictions_csv`, so the file
+    is the ``predictions.csv`` the report would have written.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._handle: Any = None
+        self._writer: Any = None
+
+    @property
+    def active(self) -> bool:
+        return self.path is not None
+
+    def __enter__(self) -> _Spool:
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._handle = self.path.open("w", encoding="utf-8", newline="")
+            self._writer = csv.writer(self._handle, lineterminator="\n")
+            self._writer.writerow(PREDICTION_COLUMNS)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._handle is not None:
+            self._handle.close()
+
+    def row(self, *values: Any) -> None:
+        """One row, values in :data:`PREDICTION_COLUMNS` order (``None``: an empty cell)."""
+        if self._writer is not None:
+            self._writer.writerow(["" if v is None else v for v in values])
+
+    def write(self, predictions: Iterable[Prediction]) -> None:
+        for q in predictions:
+            self.row(
+                q.dataset, q.task, q.item_id, q.checker, q.gold, q.predicted, q.score, q.error,
+                q.explanation, q.cluster,
+            )  # fmt: skip
+
+
+class _Clusters:
+    """Cluster ids as integer codes, numbered in order of first appearance.
+
+    ``shared``: the ids that can be the cluster of several items (article ids); any other id is an item's
+    own (unique) id, a cluster of one that gets a fresh code and is not remembered — so a streamed
+    million standalone claims costs no million-entry dictionary. ``None``: remember every id.
+    """
+
+    def __init__(self, shared: Mapping[str, Any] | None = None) -> None:
+        self._codes: dict[str, int] = {}
+        self._shared = shared
+        self.distinct = 0
+
+    def code(self, cluster: str) -> int:
+        code = self._codes.get(cluster)
+        if code is None:
+            code = self.distinct
+            self.distinct += 1
+            if self._shared is None or cluster in self._shared:
+                self._codes[cluster] = code
+        return code
+
+
+class _Collect:
+    """Gold label and cluster codes of a streamed task's items, gathered as the first checker reads them."""
+
+    def __init__(self, dataset: DatasetStream, task: str) -> None:
+        self.dataset = dataset
+        self.task = task
+        self._labels = {label: i for i, label in enumerate(TASK_LABELS[task])}
+        self._clusters = _Clusters(dataset.articles)
+        self.gold = array("b")
+        self.clusters = array("i")
+
+    @property
+    def n(self) -> int:
+        return len(self.gold)
+
+    def add(self, items: Sequence[Item]) -> None:
+        for item in items:
+            self.gold.append(self._labels[str(gold_label(self.task, item))])
+            self.clusters.append(self._clusters.code(self.dataset.cluster_of(item)))
+
+    def table(self, boot: BootstrapSpec, seed: int) -> _Table:
+        return _Table.of(
+            self.dataset.id,
+            self.task,
+            np.frombuffer(self.gold, dtype=np.int8),
+            np.frombuffer(self.clusters, dtype=np.int32),
+            self._clusters.distinct,
+            boot,
+            seed,
+        )
+
+
 class _Bars:
     """One progress bar per checker run, or nothing (not a terminal, or ``progress=False``)."""
 
     def __init__(self, progress: Any | None) -> None:
         self._progress = progress
 
-    def add(self, description: str, total: int, completed: int) -> int:
+    def add(self, description: str, total: int | None, completed: int) -> int:
         if self._progress is None:
             return -1
         task_id: int = self._progress.add_task(description, total=total, completed=completed)
@@ -428,11 +867,54 @@ def resampling_unit(clusters: Sequence[str]) -> str:
     interval collapses to a point, which would look like certainty. Then items are resampled (intervals
     too narrow for clustered data, and the report says which unit was used).
     """
-    distinct = len(set(clusters))
-    return "article" if MIN_CLUSTERS <= distinct < len(clusters) else "item"
+    return _unit(len(set(clusters)), len(clusters))
 
 
-def _macro_f1(gold: IntArray, pred: IntArray, n_labels: int) -> float:
+def _unit(distinct: int, n: int) -> str:
+    """:func:`resampling_unit` from the number of distinct clusters and of items."""
+    return "article" if MIN_CLUSTERS <= distinct < n else "item"
+
+
+def _classification(gold: NDArray[Any], pred: NDArray[Any], labels: tuple[str, ...]) -> ClassificationScores:
+    """:func:`~claimbench.metrics.classification_report` on label codes (``len(labels)``: no prediction).
+
+    The same scikit-learn calls on integer codes instead of label strings, so the same numbers (the
+    tests check), without building string arrays of every item at scale.
+    """
+    from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
+
+    n_items = len(gold)
+    if n_items == 0:
+        return classification_report([], [], labels)
+    codes = list(range(len(labels)))
+    n_errors = int(np.count_nonzero(pred == len(labels)))
+    precision, recall, f1, support = precision_recall_fscore_support(
+        gold, pred, labels=codes, average=None, zero_division=0
+    )
+    matrix = confusion_matrix(gold, pred, labels=codes)
+    from claimbench.metrics import LabelScores
+
+    return ClassificationScores(
+        labels=tuple(labels),
+        accuracy=float(accuracy_score(gold, pred)),
+        macro_f1=float(np.mean(f1)),
+        per_label=tuple(
+            LabelScores(label, float(precision[i]), float(recall[i]), float(f1[i]), int(support[i]))
+            for i, label in enumerate(labels)
+        ),
+        confusion=tuple(tuple(int(x) for x in row) for row in matrix),
+        n_items=n_items,
+        n_errors=n_errors,
+        coverage=(n_items - n_errors) / n_items,
+    )
+
+
+def _fnc1_points(labels: tuple[str, ...]) -> NDArray[np.float64]:
+    """FNC-1 points of each (gold, predicted) code pair; the last column is no prediction (no points)."""
+    return np.array([[fnc1_score([g], [t]).raw for t in (*labels, None)] for g in labels], dtype=np.float64)
+
+
+def _macro_f1(gold: NDArray[np.integer[Any]], pred: NDArray[np.integer[Any]], n_labels: int) -> float:
     """Macro-F1 from label codes (``pred == n_labels``: no prediction), as ``classification_report``.
 
     F1 per label is 2·TP / (2·TP + FP + FN), 0 when undefined (scikit-learn's ``zero_division=0``); a
@@ -450,49 +932,95 @@ def _macro_f1(gold: IntArray, pred: IntArray, n_labels: int) -> float:
 
 @dataclass
 class _Table:
-    """The items of one dataset and task, with what every checker's scoring shares."""
+    """The items of one dataset and task as codes, with what every checker's scoring shares.
+
+    Gold labels are codes (indices into ``labels``) and clusters integer codes, a few bytes an item, so
+    a streamed million items scores in little memory; ``items`` and ``cluster_ids`` are kept only for a
+    dataset loaded whole, whose report carries predictions.
+    """
 
     dataset: str
     task: str
     labels: tuple[str, ...]
-    items: Sequence[Item]
-    gold: list[str]
-    gold_codes: IntArray
-    clusters: list[str] | None
-    cluster_ids: list[str]
+    gold_codes: NDArray[np.int8]
+    cluster_codes: NDArray[np.int32]
+    distinct: int
     boot: BootstrapSpec
     seed: int
+    items: Sequence[Item] = ()
+    cluster_ids: Sequence[str] = ()
 
     @classmethod
     def build(
         cls, dataset: Dataset, task: str, items: Sequence[Item], boot: BootstrapSpec, seed: int
     ) -> _Table:
-        labels = TASK_LABELS[task]
-        gold = [str(gold_label(task, item)) for item in items]
-        codes = np.array([labels.index(g) for g in gold], dtype=np.intp)
+        """The table of items held in memory."""
+        code_of = {label: i for i, label in enumerate(TASK_LABELS[task])}
+        gold = np.array([code_of[str(gold_label(task, item))] for item in items], dtype=np.int8)
         cluster_ids = [dataset.cluster_of(item) for item in items]
-        clustered = resampling_unit(cluster_ids) == "article"
-        distinct = len(set(cluster_ids))
-        if not clustered and distinct < len(cluster_ids):
+        clusters = _Clusters()
+        codes = np.array([clusters.code(c) for c in cluster_ids], dtype=np.int32)
+        return cls.of(dataset.id, task, gold, codes, clusters.distinct, boot, seed, items, cluster_ids)
+
+    @classmethod
+    def of(
+        cls,
+        dataset: str,
+        task: str,
+        gold: NDArray[np.int8],
+        clusters: NDArray[np.int32],
+        distinct: int,
+        boot: BootstrapSpec,
+        seed: int,
+        items: Sequence[Item] = (),
+        cluster_ids: Sequence[str] = (),
+    ) -> _Table:
+        """A table from codes (warning when few articles hold many items)."""
+        n = len(gold)
+        if _unit(distinct, n) == "item" and distinct < n:
             log.warning(
                 "%s/%s: the %d item(s) lie in only %d article(s); the bootstrap resamples items, so "
                 "intervals ignore the correlation of items within an article",
-                dataset.id, task, len(cluster_ids), distinct,
+                dataset, task, n, distinct,
             )  # fmt: skip
-        return cls(
-            dataset.id, task, labels, items, gold, codes,
-            cluster_ids if clustered else None, cluster_ids, boot, seed,
-        )  # fmt: skip
+        labels = TASK_LABELS[task]
+        return cls(dataset, task, labels, gold, clusters, distinct, boot, seed, items, cluster_ids)
 
-    def _codes(self, verdicts: Sequence[Verdict]) -> IntArray:
+    @property
+    def n(self) -> int:
+        return len(self.gold_codes)
+
+    @property
+    def unit(self) -> str:
+        """What the bootstrap resamples: ``article`` or ``item`` (:func:`resampling_unit`)."""
+        return _unit(self.distinct, self.n)
+
+    @cached_property
+    def clusters(self) -> list[int] | None:
+        """Cluster codes for the bootstrap when it resamples articles, else ``None``."""
+        return self.cluster_codes.tolist() if self.unit == "article" else None
+
+    def compact(self, verdicts: Sequence[Verdict]) -> _Compact:
+        """Verdicts aligned with the items as label codes and scores."""
+        code_of = {label: i for i, label in enumerate(self.labels)}
         missing = len(self.labels)
-        index = {label: i for i, label in enumerate(self.labels)}
-        return np.array([index[v.label] if v.label is not None else missing for v in verdicts], dtype=np.intp)
+        return _Compact(
+            np.fromiter(
+                (code_of[v.label] if v.label is not None else missing for v in verdicts),
+                dtype=np.int8,
+                count=len(verdicts),
+            ),
+            np.fromiter(
+                (v.score if v.score is not None else math.nan for v in verdicts),
+                dtype=np.float64,
+                count=len(verdicts),
+            ),
+        )
 
     def _interval(self, value: float, statistic: Callable[[IntArray], float]) -> Estimate:
         ci = bootstrap_ci(
             statistic,
-            len(self.items),
+            self.n,
             clusters=self.clusters,
             n_resamples=self.boot.resamples,
             confidence=self.boot.confidence,
@@ -500,12 +1028,10 @@ class _Table:
         )
         return Estimate(value, ci.low, ci.high)
 
-    def score(self, checker: str, verdicts: Sequence[Verdict]) -> TaskScores:
+    def score(self, checker: str, outcome: _Compact) -> TaskScores:
         """Headline metrics with intervals, per-label scores, confusion and calibration of one checker."""
-        pred = [v.label for v in verdicts]
-        report = classification_report(self.gold, pred, self.labels)
-        codes = self._codes(verdicts)
-        gold, n_labels = self.gold_codes, len(self.labels)
+        codes, gold, n_labels = outcome.codes, self.gold_codes, len(self.labels)
+        report = _classification(gold, codes, self.labels)
         correct = codes == gold
         metrics: dict[str, Estimate] = {
             "accuracy": self._interval(report.accuracy, lambda idx: float(correct[idx].mean())),
@@ -515,19 +1041,19 @@ class _Table:
         }
         maximum = None
         if self.task == SOURCE_AGREEMENT:
-            fnc = fnc1_score(self.gold, pred)
-            maximum = fnc.maximum
-            points = np.array([fnc1_score([g], [p]).raw for g, p in zip(self.gold, pred, strict=True)])
-            best = np.array([fnc1_score([g], [g]).raw for g in self.gold])
-            metrics["fnc1_score"] = self._interval(fnc.raw, lambda idx: float(points[idx].sum()))
+            table = _fnc1_points(self.labels)
+            points, best = table[gold, codes], table[gold, gold]
+            raw, maximum = float(points.sum()), float(best.sum())  # quarters: summed exactly
+            percent = 100.0 * raw / maximum if maximum > 0 else math.nan
+            metrics["fnc1_score"] = self._interval(raw, lambda idx: float(points[idx].sum()))
             metrics["fnc1_percent"] = self._interval(
-                fnc.percent, lambda idx: float(100.0 * points[idx].sum() / best[idx].sum())
+                percent, lambda idx: float(100.0 * points[idx].sum() / best[idx].sum())
             )
         reliability: tuple[ReliabilityBin, ...] = ()
-        scored = np.array([v.label is not None and v.score is not None for v in verdicts])
+        confidence = outcome.scores
+        scored = (codes != n_labels) & ~np.isnan(confidence)
         if scored.any():
-            confidence = np.array([v.score if v.score is not None else np.nan for v in verdicts])
-            hits, conf = list(correct[scored]), list(confidence[scored])
+            hits, conf = correct[scored], confidence[scored]
 
             def brier(idx: IntArray) -> float:
                 chosen = idx[scored[idx]]
@@ -539,10 +1065,10 @@ class _Table:
                 chosen = idx[scored[idx]]
                 if not chosen.size:
                     return math.nan
-                return calibration(list(correct[chosen]), list(confidence[chosen])).ece
+                return calibration(_seq(correct[chosen]), _seq(confidence[chosen])).ece
 
-            cal = calibration(hits, conf)
-            metrics["brier"] = self._interval(brier_score(hits, conf), brier)
+            cal = calibration(_seq(hits), _seq(conf))
+            metrics["brier"] = self._interval(brier_score(_seq(hits), _seq(conf)), brier)
             metrics["ece"] = self._interval(cal.ece, ece)
             reliability = tuple(
                 ReliabilityBin(b.lower, b.upper, b.count, b.mean_confidence, b.accuracy) for b in cal.bins
@@ -563,14 +1089,16 @@ class _Table:
         )
 
     def predictions(self, checker: str, verdicts: Sequence[Verdict]) -> Iterator[Prediction]:
-        """One row per item."""
-        for item, gold, cluster, v in zip(self.items, self.gold, self.cluster_ids, verdicts, strict=True):
+        """One row per item (a table of items held in memory)."""
+        for item, gold, cluster, v in zip(
+            self.items, self.gold_codes.tolist(), self.cluster_ids, verdicts, strict=True
+        ):
             yield Prediction(
                 dataset=self.dataset,
                 task=self.task,
                 item_id=item.id,
                 checker=checker,
-                gold=gold,
+                gold=self.labels[gold],
                 predicted=v.label,
                 score=v.score,
                 error=v.error,
@@ -578,17 +1106,14 @@ class _Table:
                 cluster=cluster,
             )
 
-    def compare(
-        self, name_a: str, verdicts_a: Sequence[Verdict], name_b: str, verdicts_b: Sequence[Verdict]
-    ) -> Comparison:
+    def compare(self, name_a: str, a: _Compact, name_b: str, b: _Compact) -> Comparison:
         """McNemar on correctness and a paired bootstrap of macro-F1 (A − B); BH is applied later."""
-        a, b, gold = self._codes(verdicts_a), self._codes(verdicts_b), self.gold_codes
-        n_labels = len(self.labels)
-        test = mcnemar(list(a == gold), list(b == gold))
+        gold, n_labels = self.gold_codes, len(self.labels)
+        test = mcnemar(_seq(a.codes == gold), _seq(b.codes == gold))
         diff = paired_bootstrap_diff(
-            lambda idx: _macro_f1(gold[idx], a[idx], n_labels),
-            lambda idx: _macro_f1(gold[idx], b[idx], n_labels),
-            len(self.items),
+            lambda idx: _macro_f1(gold[idx], a.codes[idx], n_labels),
+            lambda idx: _macro_f1(gold[idx], b.codes[idx], n_labels),
+            self.n,
             clusters=self.clusters,
             n_resamples=self.boot.resamples,
             confidence=self.boot.confidence,
@@ -606,6 +1131,11 @@ class _Table:
             significant=False,
             macro_f1_difference=Estimate(diff.estimate, diff.low, diff.high),
         )
+
+
+def _seq(values: NDArray[Any]) -> Sequence[Any]:
+    """A numpy array where the metrics' signatures say ``Sequence`` (they call ``np.asarray`` on it)."""
+    return values  # type: ignore[return-value]
 
 
 def _adjust(comparisons: Sequence[Comparison], alpha: float) -> tuple[Comparison, ...]:
@@ -641,7 +1171,7 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _fitted_on(dataset: Dataset) -> str:
+def _fitted_on(dataset: Source) -> str:
     return f"{dataset.id} {dataset.version} ({_display(dataset.path)}, checksum {dataset.checksum[:12]})"
 
 
@@ -660,7 +1190,7 @@ def _checker_run(p: _Planned) -> CheckerRun:
     )
 
 
-def _dataset_info(dataset: Dataset) -> DatasetInfo:
+def _dataset_info(dataset: Source) -> DatasetInfo:
     files = dataset.manifest["files"]
     return DatasetInfo(
         id=dataset.id,
@@ -671,7 +1201,7 @@ def _dataset_info(dataset: Dataset) -> DatasetInfo:
     )
 
 
-def article_views(dataset: Dataset) -> list[ArticleView]:
+def article_views(dataset: Source) -> list[ArticleView]:
     """Every article with at least one claim span in it, for highlighting in the HTML report."""
     marks: dict[str, list[ClaimMark]] = {}
     for claim in dataset.claims.values():

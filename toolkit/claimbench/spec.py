@@ -71,6 +71,7 @@ _TOP_KEYS = frozenset(
 _BOOTSTRAP_KEYS = frozenset({"resamples", "confidence", "alpha"})
 _RUN_KEYS = frozenset({"batch_size", "jobs", "engine"})
 _DATASET_KEYS = frozenset({"path"})
+_ADAPTER_KEYS = frozenset({"adapter"})
 _CHECKER_KEYS = frozenset({"name", "label", "params", "fit_on"})
 
 
@@ -105,9 +106,22 @@ class RunSettings:
 
 @dataclass(frozen=True, slots=True)
 class DatasetSpec:
-    """A dataset to score, by directory (absolute once parsed)."""
+    """A dataset: a claimbench dataset directory, or external files read through an adapter.
+
+    For a directory, ``path`` is it (absolute once parsed). For an adapter (``adapter = "fnc1"``),
+    ``options`` holds the adapter's settings with paths made absolute, and ``path`` is the first file
+    option, which identifies the entry.
+    """
 
     path: Path
+    adapter: str | None = None
+    options: tuple[tuple[str, str], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form a report records."""
+        if self.adapter is None:
+            return {"path": str(self.path)}
+        return {"adapter": self.adapter, **dict(self.options)}
 
 
 @dataclass(frozen=True)
@@ -121,7 +135,7 @@ class CheckerSpec:
     name: str
     label: str
     params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
-    fit_on: Path | None = None
+    fit_on: DatasetSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -162,13 +176,19 @@ class BenchmarkSpec:
                 "jobs": self.run.jobs,
                 "engine": self.run.engine,
             },
-            "datasets": [{"path": str(d.path)} for d in self.datasets],
+            "datasets": [d.to_dict() for d in self.datasets],
             "checkers": [
                 {
                     "name": c.name,
                     "label": c.label,
                     "params": _plain(c.params),
-                    "fit_on": str(c.fit_on) if c.fit_on is not None else None,
+                    "fit_on": (
+                        None
+                        if c.fit_on is None
+                        else str(c.fit_on.path)
+                        if c.fit_on.adapter is None
+                        else c.fit_on.to_dict()
+                    ),
                 }
                 for c in self.checkers
             ],
@@ -433,21 +453,51 @@ def _datasets(value: Any, base: Path, problem: _Problem) -> tuple[DatasetSpec, .
     out: list[DatasetSpec] = []
     for i, entry in enumerate(value):
         key = f"datasets[{i}]"
-        if isinstance(entry, dict):
-            _unknown_keys(entry, _DATASET_KEYS, f"{key}.", problem)
-            if "path" not in entry:
-                problem(f"{key}.path", "missing")
-                continue
-            path = _path(entry["path"], f"{key}.path", base, problem)
-        else:
-            path = _path(entry, key, base, problem)
-        if path is None:
+        spec = _dataset_entry(entry, key, base, problem)
+        if spec is None:
             continue
-        if any(d.path == path for d in out):
-            problem(key, f"dataset {path} listed twice")
+        if any(d == spec for d in out):
+            problem(key, f"dataset {spec.path} listed twice")
             continue
-        out.append(DatasetSpec(path))
+        out.append(spec)
     return tuple(out)
+
+
+def _dataset_entry(entry: Any, key: str, base: Path, problem: _Problem) -> DatasetSpec | None:
+    """A dataset directory (a path, or a table with ``path``) or an adapter table (``adapter = …``)."""
+    if isinstance(entry, dict) and "adapter" in entry:
+        from claimbench.datasets import ADAPTERS  # the adapters' option names
+
+        name = entry["adapter"]
+        if name not in ADAPTERS:
+            problem(f"{key}.adapter", f"unknown adapter {name!r}; known: {', '.join(sorted(ADAPTERS))}")
+            return None
+        _, required, optional = ADAPTERS[name]
+        _unknown_keys(entry, _ADAPTER_KEYS | required | optional, f"{key}.", problem)
+        options: dict[str, str] = {}
+        for option in sorted(required):
+            value = entry.get(option)
+            if not isinstance(value, str) or not value:
+                problem(f"{key}.{option}", f"missing: a path for the {name} adapter")
+                return None
+            file = (base / value).resolve()
+            if not file.is_file():
+                problem(f"{key}.{option}", f"no file at {file}")
+                return None
+            options[option] = str(file)
+        for option in sorted(optional):
+            if option in entry:
+                options[option] = str(entry[option])
+        return DatasetSpec(Path(options[sorted(required)[0]]), name, tuple(sorted(options.items())))
+    if isinstance(entry, dict):
+        _unknown_keys(entry, _DATASET_KEYS, f"{key}.", problem)
+        if "path" not in entry:
+            problem(f"{key}.path", "missing")
+            return None
+        path = _path(entry["path"], f"{key}.path", base, problem)
+    else:
+        path = _path(entry, key, base, problem)
+    return DatasetSpec(path) if path is not None else None
 
 
 def _checkers(value: Any, base: Path, registry: Registry, problem: _Problem) -> tuple[CheckerSpec, ...]:
@@ -490,7 +540,7 @@ def _checkers(value: Any, base: Path, registry: Registry, problem: _Problem) -> 
             params = {}
         fit_on = None
         if "fit_on" in entry:
-            fit_on = _path(entry["fit_on"], f"{key}.fit_on", base, problem)
+            fit_on = _dataset_entry(entry["fit_on"], f"{key}.fit_on", base, problem)
         out.append(CheckerSpec(name, label, MappingProxyType(dict(params)), fit_on))
     return tuple(out)
 

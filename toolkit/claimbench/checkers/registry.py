@@ -26,6 +26,8 @@ ENTRY_POINT_GROUP = "claimbench.checkers"
 BUILTINS: Mapping[str, str] = {
     "numeric-sanity": "claimbench.checkers.numeric:NumericSanityChecker",
     "majority-baseline": "claimbench.checkers.baseline:MajorityBaseline",
+    "source-agreement": "claimbench.checkers.stance:SourceAgreementChecker",
+    "source-conflicts": "claimbench.checkers.stance:SourceConflictChecker",
 }
 """Built-in checkers: registry name → ``module:attribute``."""
 

@@ -1,0 +1,68 @@
+"""The source-agreement checkers: conformance, fallback without a model, fitting, and conflicts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from claimbench import load_dataset
+from claimbench.checkers.stance import SourceAgreementChecker, SourceConflictChecker
+from claimbench.datasets import fnc1
+from claimbench.records import STANCE_LABELS
+from claimbench.testing import parametrize_with_checks
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = Path(__file__).parent / "data" / "fnc1_sample"
+
+
+@parametrize_with_checks([SourceAgreementChecker(), SourceConflictChecker()])
+def test_conformance(checker: SourceAgreementChecker, check: object) -> None:
+    check(checker)  # type: ignore[operator]
+
+
+def test_without_a_model_the_rules_judge_and_say_so() -> None:
+    ds = fnc1.load(SAMPLE / "train_bodies.csv", SAMPLE / "train_stances.csv")
+    verdicts = SourceAgreementChecker().check(ds.items("source_agreement"), ds.context())
+    assert all(v.label in STANCE_LABELS for v in verdicts)
+    assert all("rule-based scorer" in v.explanation for v in verdicts)
+    assert len({v.label for v in verdicts}) > 1
+
+
+def test_a_missing_model_file_is_an_error_per_item_not_a_crash(tmp_path: Path) -> None:
+    ds = fnc1.load(SAMPLE / "train_bodies.csv", SAMPLE / "train_stances.csv")
+    items = ds.items("source_agreement")[:3]
+    verdicts = SourceAgreementChecker(model=str(tmp_path / "none.skops")).check(items, ds.context())
+    assert [v.item_id for v in verdicts] == [i.id for i in items]
+    assert all(v.error is not None and "not found" in v.error for v in verdicts)
+
+
+def test_fit_trains_the_learned_model_and_it_is_used() -> None:
+    ds = fnc1.load(SAMPLE / "train_bodies.csv", SAMPLE / "train_stances.csv")
+    items = ds.items("source_agreement")
+    checker = SourceAgreementChecker(model_params={"svd_components": 10, "max_iter": 100, "n_folds": 2})
+    checker.fit(items, ds.context())
+    verdicts = checker.check(items, ds.context())
+    assert all("fitted by the run" in v.explanation for v in verdicts)
+    accuracy = sum(v.label == i.label for v, i in zip(verdicts, items, strict=True)) / len(items)
+    # 40 balanced pairs: chance is 0.25. Only a smoke test; the real measurement is benchmarks/train_stance.py.
+    assert accuracy > 0.3
+
+
+def test_conflicts_are_named_on_the_mosul_article() -> None:
+    ds = load_dataset(ROOT / "datasets" / "mosul-2016")
+    verdicts = SourceConflictChecker().check(ds.items("source_agreement"), ds.context())
+    assert len(verdicts) == len(ds.relations)
+    shared = [v for v in verdicts if "so related" in v.explanation]
+    assert shared, "relations between claims on one proposition are judged as related"
+    assert all(v.label != "unrelated" for v in shared)
+    assert all("conflicting sources on" in v.explanation for v in shared)
+
+
+@pytest.mark.parametrize("checker", [SourceAgreementChecker(), SourceConflictChecker()])
+def test_relations_pointing_nowhere_get_errors(checker: SourceAgreementChecker) -> None:
+    from claimbench.records import Context, Relation
+
+    bad = Relation(id="r", claim_id="x", other_claim_id="y", label="agree")
+    (verdict,) = checker.check([bad], Context())
+    assert verdict.error is not None and "'x'" in verdict.error

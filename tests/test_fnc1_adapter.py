@@ -1,0 +1,83 @@
+"""The FNC-1 adapter: official CSV files into validated claimbench records, and `claimbench convert`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from claimbench import load_dataset
+from claimbench.datasets import fnc1, save
+from claimbench.stance.data import FNC1DataError
+from tests.conftest import FNC1_DIR, requires_fnc1
+
+SAMPLE = Path(__file__).parent / "data" / "fnc1_sample"
+BODIES, STANCES = SAMPLE / "train_bodies.csv", SAMPLE / "train_stances.csv"
+
+
+def test_load_maps_headlines_bodies_and_stances() -> None:
+    ds = fnc1.load(BODIES, STANCES)
+    stances = pd.read_csv(STANCES)
+    assert len(ds.relations) == len(stances)
+    assert len(ds.claims) == stances["Headline"].nunique()
+    assert len(ds.articles) == stances["Body ID"].nunique()
+    first = ds.relations["fnc1-s1"]
+    assert first.label == stances.loc[0, "Stance"]
+    assert ds.claims[first.claim_id].text == stances.loc[0, "Headline"]
+    assert first.other_article_id == f"fnc1-body-{stances.loc[0, 'Body ID']}"
+    assert ds.cluster_of(first) == first.other_article_id
+
+
+def test_splits_are_body_disjoint_and_have_their_own_checksums() -> None:
+    train, dev, whole = (fnc1.load(BODIES, STANCES, split=s) for s in ("train", "dev", "all"))
+    assert not set(train.articles) & set(dev.articles)
+    assert len(train.relations) + len(dev.relations) == len(whole.relations)
+    assert len({train.checksum, dev.checksum, whole.checksum}) == 3
+
+
+def test_convert_writes_a_dataset_that_validates(tmp_path: Path) -> None:
+    out = tmp_path / "fnc1-sample"
+    result = subprocess.run(
+        [sys.executable, "-m", "claimbench.cli", "convert", "fnc1", "--bodies", str(BODIES), "--stances",
+         str(STANCES), "--out", str(out)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"wrote {out}: fnc1 v1.0.0")
+    again = subprocess.run(
+        [sys.executable, "-m", "claimbench.cli", "validate", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert again.returncode == 0, again.stdout
+    assert load_dataset(out).relations == fnc1.load(BODIES, STANCES).relations
+
+
+def test_save_refuses_to_overwrite_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    out = tmp_path / "x"
+    out.mkdir()
+    with pytest.raises(FileExistsError, match="--overwrite"):
+        save(fnc1.load(BODIES, STANCES), out)
+    assert list(tmp_path.iterdir()) == [out]
+
+
+def test_bad_files_give_clear_errors(tmp_path: Path) -> None:
+    with pytest.raises(FNC1DataError, match="not found"):
+        fnc1.load(tmp_path / "none.csv", STANCES)
+    broken = tmp_path / "stances.csv"
+    broken.write_text("Headline,Body ID,Stance\nA headline,999999,agree\n")
+    with pytest.raises(FNC1DataError, match="absent from"):
+        fnc1.load(BODIES, broken)
+    with pytest.raises(ValueError, match="split"):
+        fnc1.load(BODIES, STANCES, split="test")
+
+
+@requires_fnc1()
+def test_full_training_data_split_matches_fnc1_proportions() -> None:
+    dev = fnc1.load(FNC1_DIR / "train_bodies.csv", FNC1_DIR / "train_stances.csv", split="dev")
+    assert len(dev.articles) == 337  # 20% of 1,683 bodies
+    assert 9_000 < len(dev.relations) < 11_000

@@ -1,0 +1,118 @@
+"""Adapters: external benchmark formats read into claimbench records, validated by the same schemas.
+
+Each adapter is one module with a ``load(...) -> Dataset`` function that reads files from paths the user
+gives (never downloads). To add one: write ``claimbench/datasets/<name>.py`` with ``load`` building
+:class:`~claimbench.records.Article`, :class:`~claimbench.records.Claim` and
+:class:`~claimbench.records.Relation` records through :func:`claimbench.datasets.build`, which validates
+each against its schema; register its spec keys in :data:`ADAPTERS`; test it on a small real sample under
+``tests/data/``. ``claimbench convert <name>`` and benchmark specs then work with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from claimbench.dataset import Dataset, DatasetError, load_dataset
+from claimbench.records import Article, Claim, Relation, to_json
+from claimbench.schema import Problem, schema_problems
+
+
+def _fnc1(options: Mapping[str, Any]) -> Dataset:
+    from claimbench.datasets import fnc1
+
+    return fnc1.load(options["bodies"], options["stances"], split=options.get("split", "all"))
+
+
+ADAPTERS: Mapping[str, tuple[Callable[[Mapping[str, Any]], Dataset], frozenset[str], frozenset[str]]] = {
+    "fnc1": (_fnc1, frozenset({"bodies", "stances"}), frozenset({"split"})),
+}
+"""Adapter name → (loader taking the spec's options, required path options, other options)."""
+
+
+def open_dataset(
+    path: Path | None, adapter: str | None = None, options: Mapping[str, Any] | None = None
+) -> Dataset:
+    """A dataset directory (``adapter`` None) or external files read through a named adapter."""
+    if adapter is None:
+        if path is None:
+            raise ValueError("a dataset needs a path or an adapter")
+        return load_dataset(path)
+    try:
+        loader = ADAPTERS[adapter][0]
+    except KeyError:
+        raise ValueError(f"unknown adapter {adapter!r}; known: {', '.join(sorted(ADAPTERS))}") from None
+    return loader(options or {})
+
+
+def build(
+    root: Path,
+    manifest: Mapping[str, Any],
+    articles: Iterable[tuple[Article, str, int]],
+    claims: Iterable[tuple[Claim, str, int]],
+    relations: Iterable[tuple[Relation, str, int]],
+) -> Dataset:
+    """Validate records made by an adapter against their schemas and assemble a :class:`Dataset`.
+
+    Each record comes with the source file and line it was made from, so problems point at the user's
+    file. Raises :class:`DatasetError` listing every problem.
+    """
+    problems: list[Problem] = []
+    out: dict[str, dict[str, Any]] = {"article": {}, "claim": {}, "relation": {}}
+    for kind, rows in (("article", articles), ("claim", claims), ("relation", relations)):
+        for record, file, line in rows:
+            problems.extend(schema_problems(to_json(record), kind, file, line))
+            if record.id in out[kind]:
+                problems.append(Problem(file, line, "$.id", f"duplicate {kind} id {record.id!r}"))
+            out[kind][record.id] = record
+    for rel in out["relation"].values():
+        if rel.claim_id not in out["claim"] or (
+            rel.other_article_id is not None and rel.other_article_id not in out["article"]
+        ):
+            problems.append(Problem(str(root), 0, "$", f"relation {rel.id!r} points at a missing record"))
+    if problems:
+        raise DatasetError(root, problems)
+    return Dataset(
+        path=root,
+        manifest=dict(manifest),
+        articles=out["article"],
+        claims=out["claim"],
+        relations=out["relation"],
+    )
+
+
+def save(dataset: Dataset, out: Path, *, overwrite: bool = False) -> Dataset:
+    """Write ``dataset`` as a claimbench dataset directory at ``out`` and return it loaded from there.
+
+    The directory is built beside ``out`` under a temporary name, validated whole, and only then renamed
+    into place, so a failure leaves nothing half-written. An existing ``out`` is replaced only with
+    ``overwrite``.
+    """
+    import shutil
+    import tempfile
+
+    from claimbench.dataset import write_dataset
+
+    out = Path(out)
+    if out.exists() and not overwrite:
+        raise FileExistsError(f"{out} exists; choose another --out or pass --overwrite")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        manifest = {k: v for k, v in dataset.manifest.items() if k not in ("files", "counts")}
+        write_dataset(
+            tmp,
+            manifest=manifest,
+            articles=dataset.articles.values(),
+            claims=dataset.claims.values(),
+            relations=dataset.relations.values(),
+        )
+        load_dataset(tmp)
+        if out.exists():
+            shutil.rmtree(out)
+        tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return load_dataset(out)
