@@ -66,3 +66,18 @@ def test_relations_pointing_nowhere_get_errors(checker: SourceAgreementChecker) 
     bad = Relation(id="r", claim_id="x", other_claim_id="y", label="agree")
     (verdict,) = checker.check([bad], Context())
     assert verdict.error is not None and "'x'" in verdict.error
+
+
+def test_trained_model_file_is_loaded_by_path(tmp_path: Path) -> None:
+    from claimbench.stance.training import train_fnc1
+
+    out = tmp_path / "stance.skops"
+    metadata = train_fnc1(
+        SAMPLE, out, split="all", params={"svd_components": 10, "max_iter": 30, "n_folds": 2}
+    )
+    assert metadata["split"]["pairs"] == 40
+    assert len(metadata["data"]["train_stances.csv"]) == 64
+    ds = fnc1.load(SAMPLE / "train_bodies.csv", SAMPLE / "train_stances.csv")
+    verdicts = SourceAgreementChecker(model=str(out)).check(ds.items("source_agreement"), ds.context())
+    assert all(v.error is None and "stance model stance.skops" in v.explanation for v in verdicts)
+    assert [p.name for p in tmp_path.iterdir()] == ["stance.skops"]  # written atomically, no leftovers

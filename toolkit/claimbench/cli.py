@@ -15,6 +15,7 @@ from claimbench import __version__
 
 if TYPE_CHECKING:
     from claimbench.dataset import Dataset
+    from claimbench.engines import Engine
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -124,15 +125,23 @@ def _run(args: argparse.Namespace) -> int:
             limit=args.limit,
             jobs=args.jobs,
             batch_size=args.batch_size,
-            engine=args.engine,
+            engine="dask" if args.scheduler is not None else args.engine,
             output=args.output,
         )
-        report = run(
-            spec,
-            use_cache=not args.no_cache,
-            retry_errors=args.retry_errors,
-            progress=False if args.quiet else None,
-        )
+        engine = _dask_engine(spec.run.jobs, args.scheduler) if spec.run.engine == "dask" else None
+        if isinstance(engine, int):
+            return engine
+        try:
+            report = run(
+                spec,
+                use_cache=not args.no_cache,
+                retry_errors=args.retry_errors,
+                progress=False if args.quiet else None,
+                engine=engine,
+            )
+        finally:
+            if engine is not None:
+                engine.close()
     except SpecError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -163,6 +172,18 @@ def _run(args: argparse.Namespace) -> int:
     for path in written:
         print(f"wrote {path}")
     return 0
+
+
+def _dask_engine(jobs: int, scheduler: str | None) -> Engine | int:
+    """The dask engine, connected (a LocalCluster started when no scheduler is given), or an exit code."""
+    from claimbench.engines_dask import DaskEngine
+
+    where = f"the dask scheduler at {scheduler}" if scheduler else "a local dask cluster"
+    try:
+        return DaskEngine(jobs=jobs, scheduler=scheduler).connect()
+    except (OSError, RuntimeError, ValueError) as exc:  # not installed, unreachable, a bad address
+        print(f"error: cannot use {where}: {exc}", file=sys.stderr)
+        return 1
 
 
 def _split(values: Sequence[str] | None) -> list[str] | None:
@@ -318,6 +339,22 @@ def _convert(args: argparse.Namespace) -> int:
     return 0
 
 
+def _train(args: argparse.Namespace) -> int:
+    from claimbench.stance.data import FNC1DataError
+    from claimbench.stance.training import train_fnc1
+
+    try:
+        metadata = train_fnc1(args.data, args.out, split=args.split)
+    except FNC1DataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"trained on {metadata['split']['pairs']} pairs ({args.split}) in {metadata['train_seconds']} s; "
+        f"saved {args.out}"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with one subcommand per job."""
     from claimbench.engines import ENGINES
@@ -377,6 +414,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_convert)
 
     p = sub.add_parser(
+        "train",
+        help="train a learned checker's model",
+        description="Train the source-agreement checker's stance model on FNC-1 training data and save it "
+        "with skops (a format that never unpickles arbitrary objects), with the data's checksum, the split "
+        "and the parameters. Use it with the checker parameter model = PATH.",
+    )
+    p.add_argument("checker", choices=["source-agreement"], help="whose model to train")
+    p.add_argument(
+        "--data",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="folder with train_bodies.csv, train_stances.csv",
+    )
+    p.add_argument("--out", type=Path, required=True, metavar="MODEL", help="model file to write (.skops)")
+    p.add_argument(
+        "--split",
+        choices=["train", "all"],
+        default="train",
+        help="train: the train part of the body-disjoint 80/20 split, keeping dev for evaluation (default)",
+    )
+    p.set_defaults(func=_train)
+
+    p = sub.add_parser(
         "run",
         help="score checkers on datasets as a benchmark spec describes, and write the reports",
         description="Run a benchmark spec (TOML): every checker on every dataset and task, verdicts "
@@ -403,10 +464,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--limit", type=_positive, metavar="N", help="only the first N items of each dataset and task"
     )
-    p.add_argument("--jobs", type=_jobs, metavar="N", help="worker processes (joblib; -1: every core)")
+    p.add_argument(
+        "--jobs",
+        type=_jobs,
+        metavar="N",
+        help="worker processes (joblib, or a local dask cluster; -1: every core)",
+    )
     p.add_argument("--batch-size", type=_positive, metavar="N", help="items per checker call")
     p.add_argument(
-        "--engine", choices=sorted(ENGINES), help="execution engine (default: serial, joblib with --jobs)"
+        "--engine",
+        choices=sorted(ENGINES),
+        help="execution engine (default and local: serial, joblib with --jobs; dask: a Dask cluster)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="dask scheduler to send batches to (tcp://HOST:PORT; implies --engine dask); without it "
+        "--engine dask starts a LocalCluster of --jobs workers on 127.0.0.1",
     )
     p.add_argument(
         "--output", type=Path, metavar="DIR", help="output directory (default: the spec's, reports/latest)"
