@@ -45,7 +45,7 @@ def test_fit_trains_the_learned_model_and_it_is_used() -> None:
     verdicts = checker.check(items, ds.context())
     assert all("fitted by the run" in v.explanation for v in verdicts)
     accuracy = sum(v.label == i.label for v, i in zip(verdicts, items, strict=True)) / len(items)
-    # 40 balanced pairs: chance is 0.25. Only a smoke test; the real measurement is benchmarks/train_stance.py.
+    # 40 balanced pairs, chance 0.25: a smoke test; the measurement is benchmarks/train_stance.py.
     assert accuracy > 0.3
 
 
@@ -65,7 +65,8 @@ def test_relations_pointing_nowhere_get_errors(checker: SourceAgreementChecker) 
 
     bad = Relation(id="r", claim_id="x", other_claim_id="y", label="agree")
     (verdict,) = checker.check([bad], Context())
-    assert verdict.error is not None and "'x'" in verdict.error
+    assert verdict.error is not None
+    assert "'x'" in verdict.error
 
 
 def test_trained_model_file_is_loaded_by_path(tmp_path: Path) -> None:
