@@ -147,8 +147,10 @@ def test_make_engine_and_registration() -> None:
     assert make_engine(None, jobs=1).name == "serial"
     assert make_engine(None, jobs=2).name == "joblib"
     assert make_engine("serial", jobs=4).name == "serial"
-    with pytest.raises(ValueError, match="unknown engine 'dask'; known: joblib, serial"):
-        make_engine("dask")
+    assert make_engine("local", jobs=1).name == "serial"  # `local`: serial for one job, joblib for more
+    assert make_engine("local", jobs=2).name == "joblib"
+    with pytest.raises(ValueError, match="unknown engine 'spark'; known: dask, joblib, local, serial"):
+        make_engine("spark")
 
     class Custom(SerialEngine):
         name = "custom"

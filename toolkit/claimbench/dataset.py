@@ -3,6 +3,11 @@
 ``load_dataset`` is the only way in: it runs every schema check (:mod:`claimbench.schema`) and every
 semantic check below, and either returns a :class:`Dataset` or raises :class:`DatasetError` listing all
 problems as ``file:line: $.path: message``.
+
+Datasets too large for memory are **streamed** (the end of this module): :func:`open_stream` validates a
+dataset directory in one pass that holds only the articles (and the claims checkers consult), and
+returns a :class:`DatasetStream` whose items are re-read from disk chunk by chunk; :func:`iter_items`
+reads the items of one task from a dataset or a single JSONL or Parquet file, validating each record.
 """
 
 from __future__ import annotations
@@ -10,7 +15,8 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -32,7 +38,7 @@ from claimbench.records import (
     relation_from_json,
     to_json,
 )
-from claimbench.schema import Problem, read_json, read_jsonl
+from claimbench.schema import MAX_LINE_BYTES, Problem, read_json, read_jsonl, schema_problems
 
 MANIFEST = "manifest.json"
 FILE_KINDS: Mapping[str, str] = {"articles": "article", "claims": "claim", "relations": "relation"}
@@ -462,3 +468,531 @@ def update_manifest(root: str | Path, manifest: dict[str, Any] | None = None) ->
 
 def _json_line(record: Mapping[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(", ", ": ")) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------- streaming
+
+STREAM_CHUNK = 4096
+"""Items per chunk read by :func:`iter_items` and :meth:`DatasetStream.chunks`."""
+
+TASK_FILES: Mapping[str, str] = {NUMERIC_CONSISTENCY: "claims", SOURCE_AGREEMENT: "relations"}
+"""Task → the manifest file key whose records are its items."""
+
+
+def iter_records(
+    path: Path,
+    kind: str,
+    display: str | None = None,
+    *,
+    validate: bool = True,
+    problems: list[Problem] | None = None,
+    invalid_ids: set[str] | None = None,
+    digest: Any = None,
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The records of one file of ``kind`` as ``(line, record)`` pairs, read one at a time.
+
+    JSON Lines, or Parquet (``*.parquet``, read by row group; needs pyarrow) whose rows are whole records
+    (as ``claimbench export --format hf`` writes them; ``line`` is then the 1-based row). With
+    ``validate`` each record is checked against its schema exactly as :func:`~claimbench.schema.read_jsonl`
+    does and only valid ones are yielded; every problem is appended to ``problems`` (undecodable lines,
+    invalid JSON and over-long lines always are). ``invalid_ids`` collects the ids of schema-invalid
+    records. ``digest`` (a ``hashlib`` object) is fed the file's bytes, for checking the manifest's
+    SHA-256 without a second read.
+    """
+    from claimbench.schema import _parse_line  # the line parser read_jsonl uses: one set of messages
+
+    name = display or str(path)
+    found = problems if problems is not None else []
+    if path.suffix == ".parquet":
+        yield from _iter_parquet(path, kind, name, validate, found, invalid_ids, digest)
+        return
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        found.append(Problem(name, 0, "$", "file not found"))
+        return
+    except OSError as exc:
+        found.append(Problem(name, 0, "$", f"cannot read file: {exc.strerror or exc}"))
+        return
+    with handle:
+        line_no = 0
+        while raw := handle.readline(MAX_LINE_BYTES + 1):
+            line_no += 1
+            if digest is not None:
+                digest.update(raw)
+            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+                while (chunk := handle.readline(MAX_LINE_BYTES)) and not chunk.endswith(b"\n"):
+                    if digest is not None:
+                        digest.update(chunk)
+                if digest is not None:
+                    digest.update(chunk)
+                found.append(
+                    Problem(name, line_no, "$", f"line longer than {MAX_LINE_BYTES} bytes; not read")
+                )
+                continue
+            if not validate:
+                yield line_no, json.loads(raw)
+                continue
+            problem, record = _parse_line(raw, name, line_no)
+            if problem is not None:
+                found.append(problem)
+                continue
+            wrong = schema_problems(record, kind, name, line_no)
+            if not wrong:
+                yield line_no, record
+                continue
+            found.extend(wrong)
+            if invalid_ids is not None and isinstance(record.get("id"), str):
+                invalid_ids.add(record["id"])
+        if line_no == 0:
+            found.append(Problem(name, 0, "$", "file is empty; expected one JSON object per line"))
+
+
+def _iter_parquet(
+    path: Path,
+    kind: str,
+    name: str,
+    validate: bool,
+    problems: list[Problem],
+    invalid_ids: set[str] | None,
+    digest: Any,
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        problems.append(
+            Problem(name, 0, "$", "reading Parquet needs pyarrow: pip install 'claimbench[parquet]'")
+        )
+        return
+    if not path.is_file():
+        problems.append(Problem(name, 0, "$", "file not found"))
+        return
+    if digest is not None:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    row = 0
+    for batch in pq.ParquetFile(path).iter_batches():
+        for values in batch.to_pylist():
+            row += 1
+            record = _without_nulls(values)
+            wrong = schema_problems(record, kind, name, row) if validate else []
+            if not wrong:
+                yield row, record
+                continue
+            problems.extend(wrong)
+            if invalid_ids is not None and isinstance(record.get("id"), str):
+                invalid_ids.add(record["id"])
+    if row == 0:
+        problems.append(Problem(name, 0, "$", "file has no rows"))
+
+
+def _without_nulls(value: Any) -> Any:
+    """A Parquet row as its JSON record: absent optional fields are nulls in a table, missing in JSON."""
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
+
+
+def _gold_items(task: str, records: Iterable[tuple[int, dict[str, Any]]]) -> Iterator[Item]:
+    """The items of ``task`` that carry a gold label, built from validated records."""
+    if task == NUMERIC_CONSISTENCY:
+        for _, record in records:
+            if record.get("numeric_consistency") is not None:
+                yield claim_from_json(record)
+    elif task == SOURCE_AGREEMENT:
+        for _, record in records:
+            yield relation_from_json(record)
+    else:
+        raise ValueError(f"unknown task {task!r}; known: {NUMERIC_CONSISTENCY}, {SOURCE_AGREEMENT}")
+
+
+def _chunked(items: Iterable[Item], size: int, limit: int | None = None) -> Iterator[list[Item]]:
+    if size < 1:
+        raise ValueError(f"chunk size must be at least 1, got {size}")
+    chunk: list[Item] = []
+    for n, item in enumerate(items):
+        if limit is not None and n >= limit:
+            break
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def iter_items(
+    path: str | Path,
+    task: str,
+    chunk_size: int = STREAM_CHUNK,
+    *,
+    problems: list[Problem] | None = None,
+) -> Iterator[list[Item]]:
+    """The items of ``task`` (those with a gold label) in lists of ``chunk_size``, read line by line.
+
+    ``path`` is a dataset directory (its manifest names the file: claims for ``numeric_consistency``,
+    relations for ``source_agreement``) or one JSONL or Parquet file of such records. Every record is
+    checked against its schema as it is read; a malformed one is skipped and reported as
+    ``file:line: $.path: message``: appended to ``problems`` when given, else raised together at the end
+    as :class:`DatasetError` (after the valid items were yielded). Checks across records (spans against
+    article texts, dangling ids, duplicates, checksums) need the other files: :func:`open_stream` makes
+    them, in one streaming pass.
+    """
+    path = Path(path)
+    key = TASK_FILES.get(task)
+    if key is None:
+        raise ValueError(f"unknown task {task!r}; known: {NUMERIC_CONSISTENCY}, {SOURCE_AGREEMENT}")
+    found: list[Problem] = problems if problems is not None else []
+    file = path
+    if path.is_dir() or path.name == MANIFEST:
+        root = path.parent if path.name == MANIFEST else path
+        manifest, manifest_problems = read_json(root / MANIFEST, "manifest")
+        if manifest is None:
+            found.extend(manifest_problems)
+            if problems is None:
+                raise DatasetError(path, found)
+            return
+        if key not in manifest["files"]:
+            return
+        file = root / manifest["files"][key]["path"]
+    records = iter_records(file, FILE_KINDS[key], str(file), problems=found)
+    yield from _chunked(_gold_items(task, records), chunk_size)
+    if problems is None and found:
+        raise DatasetError(path, found)
+
+
+def _id_hash(item_id: str) -> int:
+    """A 64-bit hash of an id: duplicates are found among these (8 bytes per record, not a set of ids)."""
+    return int.from_bytes(
+        hashlib.blake2b(item_id.encode("utf-8"), digest_size=8).digest(), "little", signed=True
+    )
+
+
+@dataclass
+class RawChunk:
+    """Consecutive items of a streamed task as the runner takes them: per item its id, gold label and
+    cluster (what scoring needs), and its JSON line and parsed record (what the engine gets, as
+    :class:`~claimbench.engines.RawItems`: the line for a worker process, the record for this one)."""
+
+    kind: str
+    ids: list[str] = field(default_factory=list)
+    gold: list[str] = field(default_factory=list)
+    clusters: list[str] = field(default_factory=list)
+    lines: list[bytes] = field(default_factory=list)
+    records: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, item_id: str, gold: str, cluster: str, line: bytes, record: dict[str, Any]) -> None:
+        self.ids.append(item_id)
+        self.gold.append(gold)
+        self.clusters.append(cluster)
+        self.lines.append(line)
+        self.records.append(record)
+
+
+def _raw_records(path: Path, kind: str, digest: Any) -> Iterator[tuple[bytes, dict[str, Any]]]:
+    """The JSON line and parsed record of every record of a validated file (Parquet rows as JSON)."""
+    if path.suffix == ".parquet":
+        for _, record in iter_records(path, kind, validate=False, digest=digest):
+            yield json.dumps(record, ensure_ascii=False).encode("utf-8"), record
+        return
+    with path.open("rb") as handle:
+        for raw in handle:
+            digest.update(raw)
+            yield raw, json.loads(raw)
+
+
+@dataclass(frozen=True)
+class DatasetStream:
+    """A validated dataset whose items stay on disk: read chunk by chunk, never all held at once.
+
+    What a checker may consult is held (:meth:`context`): every article, and the claims that lie in an
+    article (``claims``) — or every claim when the dataset has relations, which point at claims. The
+    items of a task — claims for numeric consistency, relations for source agreement — are re-read from
+    their file by :meth:`chunks`, which checks the file's SHA-256 against the manifest as it goes, so
+    the data scored is the data validated. Has the identity of :class:`Dataset` (``id``, ``version``,
+    ``checksum``, ``path``, ``manifest``) and its ``cluster_of``.
+    """
+
+    path: Path
+    manifest: Mapping[str, Any]
+    articles: Mapping[str, Article]
+    claims: Mapping[str, Claim]
+
+    @property
+    def id(self) -> str:
+        """The dataset's identifier from its manifest."""
+        return str(self.manifest["id"])
+
+    @property
+    def version(self) -> str:
+        """The dataset's semantic version from its manifest."""
+        return str(self.manifest["version"])
+
+    @property
+    def checksum(self) -> str:
+        """One SHA-256 over the data files' checksums (as :attr:`Dataset.checksum`)."""
+        files = self.manifest["files"]
+        joined = "\n".join(f"{k}:{files[k]['sha256']}" for k in sorted(files))
+        return hashlib.sha256(joined.encode()).hexdigest()
+
+    def context(self) -> Context:
+        """The articles and the claims checkers consult (not the streamed standalone claims)."""
+        return Context(articles=self.articles, claims=self.claims)
+
+    def count(self, task: str) -> int | None:
+        """How many records the task's file holds, from the manifest (an upper bound on its items)."""
+        value = self.manifest["counts"].get(TASK_FILES[task])
+        return int(value) if isinstance(value, int) else None
+
+    def chunks(self, task: str, size: int = STREAM_CHUNK, limit: int | None = None) -> Iterator[list[Item]]:
+        """The items of ``task`` with a gold label, in file order, in lists of ``size`` (the first ``limit``).
+
+        Raises :class:`DatasetError` when the file no longer matches the manifest's SHA-256 (it was
+        changed after validation); a read stopped by ``limit`` is not checked.
+        """
+        build = claim_from_json if TASK_FILES[task] == "claims" else relation_from_json
+        for chunk in self.raw_chunks(task, size, limit):
+            yield [build(record) for record in chunk.records]
+
+    def raw_chunks(self, task: str, size: int = STREAM_CHUNK, limit: int | None = None) -> Iterator[RawChunk]:
+        """As :meth:`chunks`, but each item as the runner streams it: its id, gold label and cluster, and
+        its JSON line and parsed record, not yet a record object (see :class:`RawChunk`)."""
+        key = TASK_FILES[task]
+        files = self.manifest["files"]
+        if key not in files:
+            return
+        file = self.path / files[key]["path"]
+        kind = FILE_KINDS[key]
+        digest = hashlib.sha256()
+        chunk, n, stopped = RawChunk(kind), 0, False
+        for raw, record in _raw_records(file, kind, digest):
+            if kind == "claim":
+                gold = record.get("numeric_consistency")
+                if gold is None:
+                    continue
+                label, cluster = gold["label"], record.get("article_id") or record["id"]
+            else:
+                label, cluster = record["label"], record.get("other_article_id")
+                if cluster is None:
+                    claim = self.claims.get(record["claim_id"])
+                    cluster = claim.article_id if claim is not None and claim.article_id else record["id"]
+            if limit is not None and n >= limit:
+                stopped = True  # a read stopped early is not checked against the manifest
+                break
+            n += 1
+            chunk.add(record["id"], label, cluster, raw, record)
+            if len(chunk.ids) == size:
+                yield chunk
+                chunk = RawChunk(kind)
+        if chunk.ids:
+            yield chunk
+        if not stopped and digest.hexdigest() != files[key]["sha256"]:
+            raise DatasetError(
+                self.path,
+                [
+                    Problem(
+                        str(self.path / MANIFEST),
+                        0,
+                        f"$.files.{key}.sha256",
+                        f"{files[key]['path']} changed while the run read it; its checksum no longer "
+                        "matches the manifest",
+                    )
+                ],
+            )
+
+    def item_ids(self, task: str) -> Iterator[str]:
+        """The ids of the task's items, in file order (one streaming read)."""
+        for chunk in self.chunks(task):
+            yield from (item.id for item in chunk)
+
+    def cluster_of(self, item: Item) -> str:
+        """The article an item belongs to (as :meth:`Dataset.cluster_of`)."""
+        if isinstance(item, Relation) and item.other_article_id is not None:
+            return item.other_article_id
+        claim = self.claims.get(item.claim_id) if isinstance(item, Relation) else item
+        if claim is not None and claim.article_id is not None:
+            return claim.article_id
+        return item.id
+
+
+def open_stream(path: str | Path, *, validate: bool = True) -> DatasetStream:
+    """Validate the dataset directory at ``path`` in one streaming pass, and return it as a stream.
+
+    Every check of :func:`load_dataset` is made — schemas line by line, spans against article texts,
+    dangling ids, duplicate ids (among 64-bit hashes of the ids, then located by a second read), counts
+    and checksums — while holding only the articles and the claims the context keeps; every problem is
+    raised at once as :class:`DatasetError`, ``file:line: $.path: message``. (A record whose id repeats
+    an earlier one is reported as a duplicate and, unlike :func:`load_dataset`, also checked itself.)
+
+    ``validate=False`` trusts the records (the caller validated this checksum before) and only reads
+    what the context needs, checking the files' SHA-256 against the manifest.
+    """
+    path = Path(path)
+    root = path.parent if path.name == MANIFEST else path
+    manifest_path = root / MANIFEST
+    if not root.is_dir():
+        raise DatasetError(path, [Problem(str(root), 0, "$", "not a dataset directory (does not exist)")])
+    manifest, problems = read_json(manifest_path, "manifest")
+    if manifest is None:
+        raise DatasetError(path, problems)
+    files = manifest["files"]
+    names = {k: str(root / files[k]["path"]) for k in files}
+    invalid: dict[str, set[str]] = {k: set() for k in FILE_KINDS}
+    keep_all = "relations" in files
+    read: list[Problem]
+
+    def finish(key: str, digest: Any, n_records: int, read: list[Problem]) -> None:
+        """The file's own problems, its checksum against the manifest, and its count (as ``_load``)."""
+        problems.extend(read)
+        if digest.hexdigest() != files[key]["sha256"] and Path(names[key]).is_file():
+            problems.append(
+                Problem(
+                    str(manifest_path),
+                    0,
+                    f"$.files.{key}.sha256",
+                    f"checksum mismatch for {files[key]['path']}: manifest says {files[key]['sha256']}, "
+                    f"file has {digest.hexdigest()}; if the change is intended, bump the version and "
+                    "update the manifest (claimbench manifest --update)",
+                )
+            )
+        count = manifest["counts"].get(key)
+        if validate and count is not None and not read and count != n_records:
+            problems.append(
+                Problem(
+                    str(manifest_path),
+                    0,
+                    f"$.counts.{key}",
+                    f"manifest says {count} {key}, {files[key]['path']} has {n_records}",
+                )
+            )
+
+    articles: Indexed = {}
+    if "articles" in files:
+        read, digest = [], hashlib.sha256()
+        rows = list(
+            iter_records(
+                Path(names["articles"]),
+                "article",
+                validate=validate,
+                problems=read,
+                invalid_ids=invalid["articles"],
+                digest=digest,
+            )
+        )
+        articles = (
+            _unique(rows, names["articles"], problems) if validate else {r["id"]: (n, r) for n, r in rows}
+        )
+        finish("articles", digest, len(rows), read)
+
+    claims: dict[str, Claim] = {}
+    claim_sources: dict[str, str | None] = {}
+    if "claims" in files:
+        read, digest = [], hashlib.sha256()
+        hashes, lines = array("q"), array("q")
+        n_records = 0
+        for line, record in iter_records(
+            Path(names["claims"]),
+            "claim",
+            validate=validate,
+            problems=read,
+            invalid_ids=invalid["claims"],
+            digest=digest,
+        ):
+            n_records += 1
+            if validate:
+                hashes.append(_id_hash(record["id"]))
+                lines.append(line)
+                problems.extend(
+                    _claim_problems(
+                        {record["id"]: (line, record)}, articles, invalid["articles"], names["claims"]
+                    )
+                )
+            if keep_all or record.get("article_id") is not None:
+                claims[record["id"]] = claim_from_json(record)
+            if keep_all:
+                claim_sources[record["id"]] = (record.get("attribution") or {}).get("source_id")
+        problems.extend(_duplicates(Path(names["claims"]), names["claims"], hashes, lines))
+        finish("claims", digest, n_records, read)
+
+    if "relations" in files:
+        read, digest = [], hashlib.sha256()
+        hashes, lines = array("q"), array("q")
+        n_records = 0
+        for line, record in iter_records(
+            Path(names["relations"]),
+            "relation",
+            validate=validate,
+            problems=read,
+            invalid_ids=invalid["relations"],
+            digest=digest,
+        ):
+            n_records += 1
+            if not validate:
+                continue
+            hashes.append(_id_hash(record["id"]))
+            lines.append(line)
+            refs: Indexed = {
+                cid: (0, {"attribution": {"source_id": claim_sources[cid]}} if claim_sources[cid] else {})
+                for cid in (record["claim_id"], record.get("other_claim_id"))
+                if cid is not None and cid in claim_sources
+            }
+            problems.extend(
+                _relation_problems(
+                    {record["id"]: (line, record)}, refs, articles, invalid, names["relations"]
+                )
+            )
+        problems.extend(_duplicates(Path(names["relations"]), names["relations"], hashes, lines))
+        finish("relations", digest, n_records, read)
+    elif manifest["counts"].get("relations", 0):
+        problems.append(
+            Problem(
+                str(manifest_path), 0, "$.counts.relations", "counts relations but lists no relations file"
+            )
+        )
+    if problems:
+        raise DatasetError(path, problems)
+    return DatasetStream(
+        path=root,
+        manifest=manifest,
+        articles={i: article_from_json(r) for i, (_, r) in articles.items()},
+        claims=claims,
+    )
+
+
+def _duplicates(path: Path, display: str, hashes: array[int], lines: array[int]) -> list[Problem]:
+    """``duplicate id`` problems, found among 64-bit hashes of the ids; located by a second read if any."""
+    if len(hashes) < 2:
+        return []
+    import numpy as np
+
+    values = np.frombuffer(hashes, dtype=np.int64)
+    unique, counts = np.unique(values, return_counts=True)
+    repeated = unique[counts > 1]
+    if not repeated.size:
+        return []
+    candidates = set(np.frombuffer(lines, dtype=np.int64)[np.isin(values, repeated)].tolist())
+    first: dict[str, int] = {}
+    problems: list[Problem] = []
+    for line, record in _records_at(path, candidates):
+        rid = record["id"]
+        if rid in first:
+            problems.append(
+                Problem(display, line, "$.id", f"duplicate id {rid!r} (first on line {first[rid]})")
+            )
+        else:
+            first[rid] = line
+    return problems
+
+
+def _records_at(path: Path, lines: set[int]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The records on the given (valid) lines or Parquet rows of a file."""
+    if path.suffix == ".parquet":
+        yield from ((n, r) for n, r in iter_records(path, "", validate=False) if n in lines)
+        return
+    with path.open("rb") as handle:
+        for n, raw in enumerate(handle, start=1):
+            if n in lines:
+                yield n, json.loads(raw)

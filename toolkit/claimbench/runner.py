@@ -65,7 +65,7 @@ from claimbench.checkers.base import Checker
 from claimbench.checkers.registry import Registry, discover
 from claimbench.dataset import MANIFEST, STREAM_CHUNK, Dataset, DatasetError, DatasetStream, open_stream
 from claimbench.datasets import open_dataset
-from claimbench.engines import Engine, batched, make_engine
+from claimbench.engines import Engine, RawItems, batched, make_engine
 from claimbench.metrics import (
     ClassificationScores,
     brier_score,
@@ -528,8 +528,10 @@ def _judge(
 class _Window:
     """A chunk of a streamed dataset's items on its way through the engine, with the verdicts so far."""
 
-    items: list[Item]
+    ids: list[str]
     verdicts: list[Verdict | None]
+    gold: list[str]
+    clusters: list[str]
     pending: int = 0
 
 
@@ -575,7 +577,8 @@ def _judge_stream(
     start += time.perf_counter() - fit_start
 
     labels = TASK_LABELS[task]
-    code_of = {label: i for i, label in enumerate(labels)}
+    code_of: dict[str | None, int] = {label: i for i, label in enumerate(labels)}
+    code_of[None] = len(labels)
     codes, scores = array("b"), array("d")
     windows: deque[_Window] = deque()
     owners: dict[int, tuple[_Window, list[int]]] = {}
@@ -583,26 +586,30 @@ def _judge_stream(
     counts = {"items": 0, "reused": 0, "errors": 0}
 
     def flush() -> None:
+        """Reduce the leading windows whose batches are all back, in item order; spool their rows."""
         while windows and windows[0].pending == 0:
             window = windows.popleft()
             verdicts = [v for v in window.verdicts if v is not None]
-            for item, v in zip(window.items, verdicts, strict=True):
-                codes.append(code_of[v.label] if v.label is not None else len(labels))
-                scores.append(v.score if v.score is not None else math.nan)
-                counts["errors"] += v.error is not None
-                spool.row(
-                    dataset.id, task, item.id, p.label, gold_label(task, item), v.label, v.score, v.error,
-                    v.explanation, dataset.cluster_of(item),
-                )  # fmt: skip
+            codes.extend([code_of[v.label] for v in verdicts])
+            scores.extend([math.nan if v.score is None else v.score for v in verdicts])
+            counts["errors"] += sum(v.error is not None for v in verdicts)
+            spool.rows(
+                [dataset.id, task, item_id, p.label, gold, v.label, v.score, v.error, v.explanation, cluster]
+                for item_id, gold, cluster, v in zip(
+                    window.ids, window.gold, window.clusters, verdicts, strict=True
+                )
+            )
 
-    def produce() -> Iterator[list[Item]]:
-        for items in dataset.chunks(task, STREAM_CHUNK, spec.limit):
+    def produce() -> Iterator[RawItems]:
+        for chunk in dataset.raw_chunks(task, STREAM_CHUNK, spec.limit):
             if collect is not None:
-                collect.add(items)
-            found = index.lookup(scope, items) if index is not None else {}
-            window = _Window(items, [found.get(i) for i in range(len(items))])
+                collect.add(chunk.gold, chunk.clusters)
+            found = index.lookup(scope, chunk.ids) if index is not None else {}
+            window = _Window(
+                chunk.ids, [found.get(i) for i in range(len(chunk.ids))], chunk.gold, chunk.clusters
+            )
             windows.append(window)
-            counts["items"] += len(items)
+            counts["items"] += len(chunk.ids)
             counts["reused"] += len(found)
             bars.advance(bar, len(found))
             missing = [i for i, v in enumerate(window.verdicts) if v is None]
@@ -611,13 +618,13 @@ def _judge_stream(
             window.pending = len(parts)  # all of them before the first is out: it may come back at once
             for slots in parts:
                 owners[next(numbers)] = (window, slots)
-                yield [items[i] for i in slots]
+                yield RawItems(chunk.kind, [chunk.lines[i] for i in slots], [chunk.records[i] for i in slots])
             flush()
 
     try:
         for result in engine.map_batches(p.checker, context, produce()):
             window, slots = owners.pop(result.index)
-            cache.put_many(scope, zip((window.items[i].id for i in slots), result.verdicts, strict=True))
+            cache.put_many(scope, zip((window.ids[i] for i in slots), result.verdicts, strict=True))
             for i, verdict in zip(slots, result.verdicts, strict=True):
                 window.verdicts[i] = verdict
             window.pending -= 1
@@ -678,11 +685,11 @@ class _ShardIndex:
     def __len__(self) -> int:
         return len(self.keys)
 
-    def lookup(self, scope: CacheScope, items: Sequence[Item]) -> dict[int, Verdict]:
-        """The cached verdicts of ``items`` that the index knows, by position in ``items``."""
+    def lookup(self, scope: CacheScope, ids: Sequence[str]) -> dict[int, Verdict]:
+        """The cached verdicts of the items ``ids`` that the index knows, by position in ``ids``."""
         if not len(self.keys):
             return {}
-        full = [scope.key(item.id) for item in items]
+        full = [scope.key(item_id) for item_id in ids]
         wanted = np.array([int(k[:16], 16) for k in full], dtype=np.uint64)
         where = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
         hit = np.flatnonzero(self.keys[where] == wanted)
@@ -690,9 +697,9 @@ class _ShardIndex:
             return {}
         shard_of = self.shards[where[hit]]
         texts: dict[int, str] = {}
-        ids = sorted(set(shard_of.tolist()))
-        for first in range(0, len(ids), 500):  # SQLite's limit on bound parameters
-            part = ids[first : first + 500]
+        rowids = sorted(set(shard_of.tolist()))
+        for first in range(0, len(rowids), 500):  # SQLite's limit on bound parameters
+            part = rowids[first : first + 500]
             marks = ",".join("?" * len(part))
             query = f"SELECT id, verdicts FROM shards WHERE id IN ({marks})"
             texts.update(self._conn.execute(query, part).fetchall())
@@ -703,7 +710,7 @@ class _ShardIndex:
             if data is None:
                 continue
             try:
-                found[position] = decode_verdict(items[position].id, data)
+                found[position] = decode_verdict(ids[position], data)
             except (ValueError, KeyError, TypeError):
                 continue  # unreadable entry: recompute rather than fail
         return found
@@ -740,17 +747,27 @@ class _Spool:
         if self._handle is not None:
             self._handle.close()
 
-    def row(self, *values: Any) -> None:
-        """One row, values in :data:`PREDICTION_COLUMNS` order (``None``: an empty cell)."""
+    def rows(self, rows: Iterable[Sequence[Any]]) -> None:
+        """Rows of values in :data:`PREDICTION_COLUMNS` order (``None``: an empty cell)."""
         if self._writer is not None:
-            self._writer.writerow(["" if v is None else v for v in values])
+            self._writer.writerows(["" if v is None else v for v in row] for row in rows)
 
     def write(self, predictions: Iterable[Prediction]) -> None:
-        for q in predictions:
-            self.row(
-                q.dataset, q.task, q.item_id, q.checker, q.gold, q.predicted, q.score, q.error,
-                q.explanation, q.cluster,
-            )  # fmt: skip
+        self.rows(
+            [
+                q.dataset,
+                q.task,
+                q.item_id,
+                q.checker,
+                q.gold,
+                q.predicted,
+                q.score,
+                q.error,
+                q.explanation,
+                q.cluster,
+            ]
+            for q in predictions
+        )
 
 
 class _Clusters:
@@ -791,10 +808,10 @@ class _Collect:
     def n(self) -> int:
         return len(self.gold)
 
-    def add(self, items: Sequence[Item]) -> None:
-        for item in items:
-            self.gold.append(self._labels[str(gold_label(self.task, item))])
-            self.clusters.append(self._clusters.code(self.dataset.cluster_of(item)))
+    def add(self, gold: Sequence[str], clusters: Sequence[str]) -> None:
+        """The gold labels and cluster ids of the next items."""
+        self.gold.extend([self._labels[g] for g in gold])
+        self.clusters.extend([self._clusters.code(c) for c in clusters])
 
     def table(self, boot: BootstrapSpec, seed: int) -> _Table:
         return _Table.of(

@@ -113,7 +113,7 @@ class _StanceChecker(BaseChecker):
         if ready:
             try:
                 scorer, described = self._scorer()
-                for (i, rel, _, _), verdict in zip(
+                for (i, _, _, _), verdict in zip(
                     ready, self._judge(scorer, described, ready, context), strict=True
                 ):
                     verdicts[i] = verdict
@@ -230,12 +230,16 @@ def _conflicts(scorer: _Scorer, claims: Sequence[Claim]) -> list[str]:
     if not pairs:
         return []
     proba = scorer.predict_proba([a.text for a, _ in pairs], [b.text for _, b in pairs])
-    found = []
-    for (a, b), row in zip(pairs, proba, strict=True):
-        if int(np.argmax(row[:3])) == STANCE_LABELS.index("disagree"):
-            assert a.attribution is not None and b.attribution is not None
-            found.append(f"{a.attribution.source_id} ({a.id}) vs {b.attribution.source_id} ({b.id})")
-    return found
+    disagree = STANCE_LABELS.index("disagree")
+    return [
+        f"{_source(a)} ({a.id}) vs {_source(b)} ({b.id})"
+        for (a, b), row in zip(pairs, proba, strict=True)
+        if int(np.argmax(row[:3])) == disagree
+    ]
+
+
+def _source(claim: Claim) -> str:
+    return claim.attribution.source_id if claim.attribution is not None else "unattributed"
 
 
 def _shared_proposition(rel: Relation, context: Context) -> str | None:

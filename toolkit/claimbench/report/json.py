@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, fields
 from pathlib import Path
@@ -57,8 +58,14 @@ def write_report(report: Report, out_dir: str | Path) -> list[Path]:
         raise ReportError(problems)
     written = [out / REPORT_FILE, out / PREDICTIONS_CSV]
     write_text(written[0], json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
-    write_text(written[1], predictions_csv(report.predictions))
-    parquet = write_parquet(report.predictions, out / PREDICTIONS_PARQUET)
+    if report.predictions_file is not None:  # a streamed run: its rows are on disk, not in the report
+        spooled = Path(report.predictions_file)
+        with atomic_path(written[1]) as tmp:
+            shutil.copyfile(spooled, tmp)
+        parquet = spooled_parquet(spooled, out / PREDICTIONS_PARQUET)
+    else:
+        write_text(written[1], predictions_csv(report.predictions))
+        parquet = write_parquet(report.predictions, out / PREDICTIONS_PARQUET)
     if parquet is not None:
         written.append(parquet)
     return written
@@ -88,6 +95,32 @@ def write_parquet(predictions: Sequence[Prediction], path: Path) -> Path | None:
     table = pa.Table.from_pylist([asdict(p) for p in predictions], schema=schema)
     with atomic_path(path) as tmp:
         pq.write_table(table, tmp)
+    return path
+
+
+def spooled_parquet(csv_path: Path, path: Path) -> Path | None:
+    """The Parquet twin of a streamed run's predictions CSV, converted batch by batch (needs pyarrow).
+
+    Empty cells are nulls, as in :func:`write_parquet`, except in ``explanation`` (an empty string).
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.csv as pcsv
+        import pyarrow.parquet as pq
+    except ImportError:
+        return None
+    schema = pa.schema(
+        [(name, pa.float64() if name == "score" else pa.string()) for name in PREDICTION_COLUMNS]
+    )
+    options = pcsv.ConvertOptions(column_types=schema, strings_can_be_null=True, null_values=[""])
+    explanation = PREDICTION_COLUMNS.index("explanation")
+    with atomic_path(path) as tmp, pq.ParquetWriter(tmp, schema) as writer:
+        reader = pcsv.open_csv(csv_path, convert_options=options)
+        for batch in reader:
+            table = pa.Table.from_batches([batch]).select(list(PREDICTION_COLUMNS))
+            filled = pc.fill_null(table.column(explanation), "")
+            writer.write_table(table.set_column(explanation, "explanation", filled).cast(schema))
     return path
 
 

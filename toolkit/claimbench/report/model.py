@@ -173,10 +173,15 @@ class Report:
     timings: Mapping[str, float] = field(default_factory=dict)
     seed: int = 0
     bootstrap_resamples: int = 0
+    predictions_file: str | None = field(default=None, compare=False)
+    """A streamed run's prediction rows, spooled to this CSV file instead of held in ``predictions``
+    (:func:`claimbench.report.json.write_report` copies it to ``predictions.csv``). Not part of
+    ``report.json``: it names a file of the run that made the report, not a result."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form written to ``report.json`` (NaN and infinities become ``null``)."""
         data: dict[str, Any] = _finite(asdict(self))
+        del data["predictions_file"]
         return data
 
     @classmethod

@@ -1,0 +1,360 @@
+"""Streaming datasets too large for memory: the reader, its validation, and the runner's streaming path.
+
+Bounded memory itself is measured by ``benchmarks/bench_scale.py``; here the streamed path must give
+what the in-memory path gives — every problem of a broken dataset, and exactly the same report.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from claimbench.dataset import (
+    DatasetError,
+    iter_items,
+    load_dataset,
+    open_stream,
+    update_manifest,
+    validate_dataset,
+)
+from claimbench.metrics import classification_report
+from claimbench.records import NUMERIC_CONSISTENCY, SOURCE_AGREEMENT
+from claimbench.report.json import predictions_csv, write_report
+from claimbench.report.model import Report
+from claimbench.runner import STREAM_MIN_RECORDS, VALIDATED, _classification, run
+from tests.conftest import tiny_records, write_records
+from tests.test_runner import CALLS, INTERRUPT_AT, SPEC, make_dataset, registry, spec_for
+
+ROOT = Path(__file__).resolve().parents[1]
+
+Mutation = Callable[[dict[str, Any]], Any]
+MUTATIONS: dict[str, Mutation] = {
+    "missing text": lambda r: r["claims"][0].pop("text"),
+    "duplicate id": lambda r: r["claims"][1].__setitem__("id", "c1"),
+    "dangling relation": lambda r: r["relations"][0].__setitem__("claim_id", "nowhere"),
+    "same source": lambda r: r["claims"][1]["attribution"].__setitem__("source_id", "council"),
+    "shifted span": lambda r: r["claims"][0].__setitem__("span", [1, 10]),
+    "bad unit": lambda r: r["claims"][0]["quantities"][1].__setitem__("unit", "furlongz"),
+    "bad label": lambda r: r["relations"][0].__setitem__("label", "maybe"),
+    "bad article": lambda r: r["articles"][0].pop("title"),
+    "two bad sections": lambda r: [c.__setitem__("section", "footer") for c in r["claims"]],
+}
+
+
+def stream_problems(root: Path) -> list[str]:
+    try:
+        open_stream(root)
+    except DatasetError as exc:
+        return [str(p) for p in exc.problems]
+    return []
+
+
+@pytest.mark.parametrize("name", sorted(MUTATIONS))
+def test_streamed_validation_reports_what_loading_reports(tmp_path: Path, name: str) -> None:
+    records = tiny_records()
+    MUTATIONS[name](records)
+    root = write_records(tmp_path / "broken", records)
+    expected = [str(p) for p in validate_dataset(root)[1]]
+    assert expected
+    assert stream_problems(root) == expected
+
+
+def test_streamed_validation_of_bytes_counts_and_files(tmp_path: Path) -> None:
+    root = write_records(tmp_path / "data", tiny_records())
+    path = root / "claims.jsonl"
+    lines = path.read_bytes().split(b"\n")
+    lines[1] = lines[1][:7] + b"\xff" + lines[1][7:]
+    path.write_bytes(b"\n".join(lines))
+    update_manifest(root)
+    manifest = json.loads((root / "manifest.json").read_text())
+    manifest["counts"]["articles"] = 3
+    (root / "manifest.json").write_text(json.dumps(manifest))
+    (root / "articles.jsonl").write_text((root / "articles.jsonl").read_text() + "\n")
+    expected = [str(p) for p in validate_dataset(root)[1]]
+    assert any("claims.jsonl:2: $: not valid UTF-8" in p for p in expected)
+    assert stream_problems(root) == expected
+    (root / "relations.jsonl").unlink()
+    assert stream_problems(root) == [str(p) for p in validate_dataset(root)[1]]
+    assert stream_problems(tmp_path / "nowhere") == [
+        f"{tmp_path / 'nowhere'}:0: $: not a dataset directory (does not exist)"
+    ]
+
+
+def test_stream_reads_what_load_holds() -> None:
+    for root in sorted(p.parent for p in (ROOT / "datasets").glob("*/manifest.json")):
+        whole, stream = load_dataset(root), open_stream(root)
+        assert (stream.id, stream.version, stream.checksum) == (whole.id, whole.version, whole.checksum)
+        assert stream.articles == whole.articles
+        for task in (NUMERIC_CONSISTENCY, SOURCE_AGREEMENT):
+            items = [item for chunk in stream.chunks(task, 7) for item in chunk]
+            assert items == whole.items(task)
+            assert [stream.cluster_of(i) for i in items] == [whole.cluster_of(i) for i in items]
+            assert [item for chunk in iter_items(root, task, 5) for item in chunk] == items
+            assert [len(c) for c in stream.chunks(task, 7, limit=9)] == ([7, 2] if len(items) >= 9 else [])
+        # claims in an article are held for the context; standalone claims are only streamed
+        assert set(stream.claims) == {c.id for c in whole.claims.values() if c.article_id is not None} or (
+            whole.relations and stream.claims == whole.claims
+        )
+
+
+def test_iter_items_reports_bad_lines_and_goes_on(tmp_path: Path) -> None:
+    source = ROOT / "datasets" / "fnc1-conversions" / "claims.jsonl"
+    lines = source.read_text(encoding="utf-8").splitlines()[:6]
+    bad = json.loads(lines[2])
+    del bad["text"]
+    lines[2] = json.dumps(bad)
+    lines[4] = '{"id": "x", "text": '
+    file = tmp_path / "claims.jsonl"
+    file.write_text("\n".join(lines) + "\n\n", encoding="utf-8")
+
+    found: list[Any] = []
+    chunks = list(iter_items(file, NUMERIC_CONSISTENCY, 2, problems=found))
+    assert [len(c) for c in chunks] == [2, 2]
+    assert [str(p).replace(str(file), "F") for p in found] == [
+        "F:3: $.text: required property is missing",
+        "F:5: $: invalid JSON at column 1: Expecting value",
+        "F:7: $: blank line; expected one JSON object per line",
+    ]
+    with pytest.raises(DatasetError, match=r"claims\.jsonl:3: \$\.text: required property is missing"):
+        list(iter_items(file, NUMERIC_CONSISTENCY))
+    with pytest.raises(ValueError, match="unknown task"):
+        list(iter_items(file, "nope"))
+
+
+def test_iter_items_reads_parquet_row_groups(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    from claimbench.export import export_dataset
+
+    root = ROOT / "datasets" / "mosul-2016"
+    out = export_dataset(load_dataset(root), "hf", tmp_path / "hf")
+    for task, name in ((NUMERIC_CONSISTENCY, "claims"), (SOURCE_AGREEMENT, "relations")):
+        parquet = [i for c in iter_items(out / "data" / f"{name}.parquet", task, 10) for i in c]
+        assert parquet == load_dataset(root).items(task)
+
+
+def test_a_file_changed_after_validation_is_refused(tmp_path: Path) -> None:
+    root = make_dataset(tmp_path / "toy")
+    stream = open_stream(root)
+    with (root / "claims.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write((root / "claims.jsonl").read_text(encoding="utf-8").splitlines()[0] + "\n")
+    with pytest.raises(DatasetError, match=r"claims\.jsonl changed while the run read it"):
+        list(stream.chunks(NUMERIC_CONSISTENCY))
+
+
+# ------------------------------------------------------------------------------ the runner, streamed
+
+TEXT = (
+    SPEC
+    + '\n[[checkers]]\nname = "toy"\nlabel = "flaky"\nparams = {{ fail_on = "c007" }}\n'
+    + '\n[[checkers]]\nname = "toy"\nlabel = "flaky-stance"\n'
+    + 'params = {{ task = "source_agreement", fail_on = "cr012" }}\n'
+)
+
+
+def outcome(report: Report) -> dict[str, Any]:
+    data = report.to_dict()
+    return {k: data[k] for k in ("scores", "comparisons", "datasets", "articles")} | {
+        "resampling": data["spec"]["bootstrap"]["resampling"]
+    }
+
+
+@pytest.fixture(autouse=True)
+def _reset() -> None:
+    CALLS.clear()
+    INTERRUPT_AT.clear()
+
+
+def test_streamed_run_gives_the_in_memory_report(tmp_path: Path) -> None:
+    data = make_dataset(tmp_path / "toy", n_articles=8)
+    whole = run(spec_for(tmp_path / "whole", data, TEXT), registry=registry(), progress=False)
+    streamed = run(
+        spec_for(tmp_path / "stream", data, TEXT), registry=registry(), progress=False, stream=True
+    )
+    assert outcome(streamed) == outcome(whole)
+    assert streamed.predictions == ()
+    assert streamed.predictions_file is not None
+    assert Path(streamed.predictions_file).read_text(encoding="utf-8") == predictions_csv(whole.predictions)
+    assert "predictions_file" not in streamed.to_dict()  # report.json is unchanged by streaming
+    assert {c.name: (c.items, c.reused) for c in streamed.checkers} == {
+        c.name: (c.items, c.reused) for c in whole.checkers
+    }
+
+    written = write_report(streamed, tmp_path / "out-stream")
+    write_report(whole, tmp_path / "out-whole")
+    for name in ("predictions.csv", "predictions.parquet"):
+        assert (tmp_path / "out-stream" / name).read_bytes() == (
+            tmp_path / "out-whole" / name
+        ).read_bytes() or (
+            name.endswith(".parquet")
+            and _same_parquet(tmp_path / "out-stream" / name, tmp_path / "out-whole" / name)
+        )
+    assert tmp_path / "out-stream" / "predictions.csv" in written
+
+
+def _same_parquet(a: Path, b: Path) -> bool:
+    import pyarrow.parquet as pq
+
+    return bool(pq.read_table(a).equals(pq.read_table(b)))
+
+
+def test_streamed_run_resumes_from_the_cache(tmp_path: Path) -> None:
+    data = make_dataset(tmp_path / "toy")
+    spec = spec_for(tmp_path / "run", data)
+    INTERRUPT_AT.append("c013")
+    with pytest.raises(KeyboardInterrupt):
+        run(spec, registry=registry(), progress=False, stream=True)
+    assert [f"c{i:03d}" for i in range(13)] == CALLS  # batches of 4: c000–c011 were stored
+    INTERRUPT_AT.clear()
+    CALLS.clear()
+    resumed = run(spec, registry=registry(), progress=False, stream=True)
+    toy_a = next(c for c in resumed.checkers if c.name == "toy-a")
+    assert (toy_a.reused, toy_a.items) == (12, 30)
+    assert CALLS[:18] == [f"c{i:03d}" for i in range(12, 30)]
+    CALLS.clear()
+    again = run(spec, registry=registry(), progress=False, stream=True)
+    assert CALLS == []
+    assert outcome(again) == outcome(resumed)
+    fresh = run(spec_for(tmp_path / "fresh", data), registry=registry(), progress=False)
+    assert outcome(resumed) == outcome(fresh)
+
+
+def test_streamed_retry_errors_and_no_cache(tmp_path: Path) -> None:
+    data = make_dataset(tmp_path / "toy")
+    text = SPEC.split("[[checkers]]")[0] + '[[checkers]]\nname = "toy"\nparams = {{ fail_on = "c007" }}\n'
+    spec = spec_for(tmp_path, data, text)
+    run(spec, registry=registry(), progress=False, stream=True)
+    CALLS.clear()
+    run(spec, registry=registry(), progress=False, stream=True, retry_errors=True)
+    assert CALLS == []  # c007 is retried, and fails again on its own (never reaches CALLS)
+    assert run(spec, registry=registry(), progress=False, stream=True).checkers[0].reused == 30
+    run(spec, registry=registry(), progress=False, stream=True, use_cache=False)
+    assert len(CALLS) == 29
+
+
+def test_streaming_is_chosen_by_size_and_validates_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = make_dataset(tmp_path / "toy")
+    spec = spec_for(tmp_path / "run", data)
+    assert run(spec, registry=registry(), progress=False).predictions  # small: loaded whole
+    monkeypatch.setattr("claimbench.runner.STREAM_MIN_RECORDS", 10)
+    assert STREAM_MIN_RECORDS == 100_000
+    calls: list[bool] = []
+    real = open_stream
+
+    def spy(path: Path, *, validate: bool = True) -> Any:
+        calls.append(validate)
+        return real(path, validate=validate)
+
+    monkeypatch.setattr("claimbench.runner.open_stream", spy)
+    first = run(spec, registry=registry(), progress=False)
+    assert first.predictions == ()  # large: streamed
+    second = run(spec, registry=registry(), progress=False)
+    assert calls == [True, False]  # validated once for this output directory
+    assert outcome(second) == outcome(first)
+    memo = json.loads((tmp_path / "run" / "out" / "cache" / VALIDATED).read_text())
+    assert list(memo) == [load_dataset(data).checksum]
+
+
+def test_joblib_engine_streams_in_windows(tmp_path: Path) -> None:
+    from claimbench.checkers.registry import CheckerInfo, Registry
+    from tests.test_engines import Toy as Light
+
+    reg = Registry({"toy": CheckerInfo("toy", Light, "test", "1", NUMERIC_CONSISTENCY)})
+    data = make_dataset(tmp_path / "toy", n_articles=10)
+    text = SPEC.split("[[checkers]]")[0] + '[[checkers]]\nname = "toy"\nparams = {{ fail_on = "c005" }}\n'
+    serial = run(spec_for(tmp_path / "s", data, text, reg=reg), registry=reg, progress=False)
+    parallel = run(
+        spec_for(tmp_path / "p", data, text, reg=reg, jobs=2), registry=reg, progress=False, stream=True
+    )
+    assert parallel.spec["run"]["engine"] == "joblib"
+    assert outcome(parallel) == outcome(serial)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n_labels=st.sampled_from([3, 4]),
+    pairs=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 4)), min_size=1, max_size=40),
+)
+def test_classification_on_codes_is_the_metrics_report(n_labels: int, pairs: list[tuple[int, int]]) -> None:
+    labels = tuple(f"l{i}" for i in range(n_labels))
+    gold = np.array([g % n_labels for g, _ in pairs], dtype=np.int8)
+    pred = np.array([min(p, n_labels) for _, p in pairs], dtype=np.int8)
+    expected = classification_report(
+        [labels[g] for g in gold], [labels[p] if p < n_labels else None for p in pred], labels
+    )
+    assert _classification(gold, pred, labels) == expected
+
+
+def test_bundled_datasets_stream_like_they_load(tmp_path: Path) -> None:
+    copy = shutil.copytree(ROOT / "datasets" / "mosul-2016", tmp_path / "mosul")
+    assert open_stream(copy).checksum == load_dataset(copy).checksum
+
+
+def test_batches_travel_compactly_and_arrive_equal() -> None:
+    import pickle
+
+    from claimbench.checkers.numeric import NumericSanityChecker
+    from claimbench.engines import BatchResult, RawItems, check_batch
+
+    root = ROOT / "datasets" / "fnc1-conversions"
+    chunk = next(open_stream(root).raw_chunks(NUMERIC_CONSISTENCY, 50))
+    whole = load_dataset(root).items(NUMERIC_CONSISTENCY)[:50]
+    local = RawItems("claim", chunk.lines, chunk.records)  # built from the parsed records, here
+    sent = pickle.loads(pickle.dumps(RawItems("claim", chunk.lines, chunk.records)))  # from the lines
+    assert list(local) == list(sent) == whole
+    assert len(sent) == 50
+    assert sent[3] == whole[3]
+    assert sent[1:3] == whole[1:3]
+    with pytest.raises(ValueError, match="claim or relation"):
+        RawItems("article", [])
+
+    verdicts = check_batch(NumericSanityChecker(), sent, open_stream(root).context())
+    assert any(v.evidence for v in verdicts)
+    result = BatchResult(7, verdicts, 0.5)
+    assert pickle.loads(pickle.dumps(result)) == result
+
+
+def test_scale_benchmark_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``benchmarks/bench_scale.py`` end to end on a tiny corpus (so it does not rot unnoticed)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_scale", ROOT / "benchmarks" / "bench_scale.py")
+    assert spec is not None
+    assert spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "bench_scale", bench)  # dataclasses look their module up there
+    spec.loader.exec_module(bench)
+    text, changed = bench.perturb("7 miles (20 km), 1,250 people and 3.5%", __import__("random").Random(1))
+    assert changed
+    assert text.count(",") == 2  # formats kept
+    out = tmp_path / "measured.json"
+    argv = [
+        "--sizes",
+        "300",
+        "--configs",
+        "bare,local-1",
+        "--repeat",
+        "1",
+        "--resamples",
+        "5",
+        "--json",
+        str(out),
+    ]
+    assert bench.main(argv) == 0
+    printed = capsys.readouterr().out
+    assert "local-1 overhead vs bare loop" in printed
+    rows = json.loads(out.read_text())
+    assert {r["config"] for r in rows} == {"bare", "local-1"}
+    assert all(r["items"] == 300 and r["peak_main_mib"] > 0 for r in rows)
