@@ -208,6 +208,34 @@ def test_a_killed_worker_costs_only_its_batch(tmp_path: Path, cluster: DaskEngin
     assert len(cluster.client.scheduler_info()["workers"]) >= 1
 
 
+def test_a_one_worker_cluster_survives_losing_its_only_worker(tmp_path: Path) -> None:
+    """The payload lived on that worker only: it is scattered again and every batch that named it rerun."""
+    marker, calls = tmp_path / "killed", tmp_path / "calls.log"
+    params = {"kill_on": "fnc1conv-0100", "marker": str(tmp_path / "never"), "log": ""}
+    (tmp_path / "never").write_text("already", encoding="utf-8")
+    local = run(
+        spec(tmp_path / "local", CheckerSpec("toy", "toy", params)), registry=REGISTRY, progress=False
+    )
+
+    params = {"kill_on": "fnc1conv-0100", "marker": str(marker), "log": str(calls)}
+    engine = DaskEngine(jobs=1, max_in_flight=4)
+    try:
+        report = run(
+            spec(tmp_path / "dask", CheckerSpec("toy", "toy", params)),
+            registry=REGISTRY,
+            progress=False,
+            engine=engine,
+        )
+    finally:
+        engine.close()
+    assert marker.exists(), "the worker was not killed"
+    assert results(report)["scores"] == results(local)["scores"]
+    assert results(report)["predictions"] == results(local)["predictions"]
+    computed = calls.read_text(encoding="utf-8").split()
+    assert "fnc1conv-0100" in {i for i in computed if computed.count(i) > 1}
+    assert len(computed) <= 45 + 199 + 4 * 8  # at most the batches in flight were checked again
+
+
 def test_model_is_loaded_once_per_worker(tmp_path: Path, cluster: DaskEngine) -> None:
     model = tmp_path / "model.txt"
     model.write_text("1", encoding="utf-8")
@@ -249,3 +277,35 @@ def test_engine_options_and_errors(tmp_path: Path) -> None:
     with pytest.raises(OSError, match=r"127\.0\.0\.1:9"):
         engine.connect()
     engine.close()
+
+
+CLI_SPEC = """
+tasks = ["numeric_consistency"]
+[bootstrap]
+resamples = 50
+[run]
+batch_size = 16
+[[datasets]]
+path = "{data}"
+[[checkers]]
+name = "numeric-sanity"
+"""
+
+
+def test_cli_scheduler_option(
+    tmp_path: Path, cluster: DaskEngine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from claimbench.cli import main
+    from claimbench.report.json import read_report
+
+    spec_file = tmp_path / "spec.toml"
+    spec_file.write_text(CLI_SPEC.format(data=DATASETS[1].as_posix()), encoding="utf-8")
+    address = cluster.client.scheduler.address
+    assert address.startswith("tcp://127.0.0.1:")
+    assert main(["run", str(spec_file), "--scheduler", address, "--output", str(tmp_path / "d"), "-q"]) == 0
+    assert main(["run", str(spec_file), "--engine", "local", "--output", str(tmp_path / "l"), "-q"]) == 0
+    on_dask, local = read_report(tmp_path / "d"), read_report(tmp_path / "l")
+    assert (on_dask.spec["run"]["engine"], local.spec["run"]["engine"]) == ("dask", "serial")
+    assert on_dask.scores == local.scores
+    assert on_dask.predictions == local.predictions
+    assert capsys.readouterr().out.count("numeric-sanity") == 2  # each run printed its headline table

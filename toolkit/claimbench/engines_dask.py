@@ -2,8 +2,8 @@
 
 ``claimbench run spec.toml --engine dask --scheduler tcp://HOST:8786`` sends batches to the workers of a
 running ``dask scheduler``; without ``--scheduler`` a ``LocalCluster`` of ``--jobs`` worker processes
-(one thread each) is started on 127.0.0.1 for the run and shut down after it. ``docs/cluster.md`` shows
-a real ``dask scheduler`` / ``dask worker`` set-up.
+(one thread each) is started on 127.0.0.1 for the run and shut down after it. The README's section
+"Running on a cluster" shows a real ``dask scheduler`` / ``dask worker`` set-up.
 
 How a run goes, and why:
 
@@ -76,6 +76,8 @@ class DaskEngine:
     name = "dask"
     worker_saturation = float("inf")
     """The LocalCluster scheduler's ``worker-saturation`` (dask's default, 1.1, queues tasks there)."""
+    message_log = 16
+    """``distributed.admin.low-level-log-length`` while the engine is open (see :attr:`client`)."""
 
     def __init__(
         self,
@@ -102,6 +104,7 @@ class DaskEngine:
         self.cluster_options = dict(cluster_options or {})
         self._client: Any = None
         self._cluster: Any = None
+        self._config: Any = None
 
     def workers(self) -> int:
         """Worker processes of the LocalCluster to start (``jobs``; ``-1``: every core)."""
@@ -113,6 +116,13 @@ class DaskEngine:
         if self._client is None:
             distributed = _distributed()
             Client, LocalCluster = distributed.Client, distributed.LocalCluster  # noqa: N806
+            import dask
+
+            # Every connection keeps its last `low-level-log-length` messages for debugging (1000 by
+            # default); a message that submits a batch holds the batch, so the scheduler in this process
+            # and the client would keep ~1000 batches per worker alive. Set while the engine is open (a
+            # worker that replaces a lost one gets a new connection), restored by close().
+            self._config = dask.config.set({"distributed.admin.low-level-log-length": self.message_log})
             if self.scheduler is not None:
                 log.info("dask: connecting to the scheduler at %s", self.scheduler)
                 self._client = Client(self.scheduler, timeout=self.timeout, set_as_default=False)
@@ -123,12 +133,13 @@ class DaskEngine:
                     "threads_per_worker": 1,
                     "processes": True,
                     "dashboard_address": None,
+                    # the scheduler serves its HTTP routes even without a dashboard, by default on
+                    # 0.0.0.0:8787: keep them on loopback, on a free port (two runs at once do not clash)
+                    "scheduler_kwargs": {"dashboard_address": "127.0.0.1:0"},
                     "silence_logs": logging.ERROR,
                     **self.cluster_options,
                 }
                 log.info("dask: starting a LocalCluster of %d worker process(es)", options["n_workers"])
-                import dask
-
                 # No queuing on the scheduler: the engine bounds what is in flight itself, and a worker
                 # holding its next batch never idles while the scheduler (in this busy process) replies.
                 with dask.config.set({"distributed.scheduler.worker-saturation": self.worker_saturation}):
@@ -164,9 +175,12 @@ class DaskEngine:
         """Yield each batch's result as the cluster finishes it (bounded in flight; see the module doc)."""
         as_completed = _distributed().as_completed
         client = self.client
+        self._await_workers()
         numbered = enumerate(batches)
         payload = self._scatter(checker, context)
-        pending: dict[Any, tuple[int, Sequence[Item], int]] = {}
+        # each batch remembers the payload it was sent with: when that payload is lost, every batch that
+        # named it is cancelled by the scheduler, and all of them are resubmitted with the new one
+        pending: dict[Any, tuple[int, Sequence[Item], int, Any]] = {}
         # with_results: the client fetches each result the moment it is ready, so a worker that dies later
         # takes no finished batch with it (a result left on a worker is lost with it and recomputed)
         completed = as_completed(loop=client.loop, with_results=True, raise_errors=False)
@@ -175,7 +189,7 @@ class DaskEngine:
             future = client.submit(
                 _check_remote, payload, index, batch, retries=self.retries, pure=False, key=None
             )
-            pending[future] = (index, batch, attempt)
+            pending[future] = (index, batch, attempt, payload)
             completed.add(future)
 
         def refill() -> None:
@@ -191,13 +205,18 @@ class DaskEngine:
             refill()
             while pending:
                 future, result = next(completed)
-                index, batch, attempt = pending.pop(future)
+                index, batch, attempt, sent_with = pending.pop(future)
                 try:
                     if future.status != "finished":
-                        if payload.status == "finished" or attempt >= RESUBMITS:
+                        lost = sent_with is not payload or payload.status != "finished"
+                        if not lost or attempt >= RESUBMITS:
                             future.result()  # raises the batch's error (a bug, or a worker killed too often)
-                        log.warning("dask: the checker's payload was lost with its workers; sending it again")
-                        payload = self._scatter(checker, context)
+                        if payload.status != "finished":
+                            log.warning(
+                                "dask: the checker's payload was lost with its workers; sending it again"
+                            )
+                            payload.release()
+                            payload = self._scatter(checker, context)
                         submit(index, batch, attempt + 1)
                         continue
                 finally:
@@ -209,6 +228,20 @@ class DaskEngine:
                 client.cancel(list(pending), force=True)
             payload.release()
 
+    def _await_workers(self) -> None:
+        """Wait (up to ``timeout``) until the LocalCluster has all its workers, so the payload reaches each.
+
+        A worker restarted after a crash in an earlier run may still be joining; a payload broadcast
+        without it lives on fewer workers and is lost sooner. A cluster this engine did not start is
+        used as it is.
+        """
+        if self._cluster is None:
+            return
+        try:
+            self.client.wait_for_workers(self.workers(), timeout=self.timeout)
+        except TimeoutError:
+            log.warning("dask: not every worker of the LocalCluster is up; going on with those that are")
+
     def close(self) -> None:
         """Disconnect, and shut the LocalCluster down if this engine started one."""
         if self._client is not None:
@@ -217,3 +250,6 @@ class DaskEngine:
         if self._cluster is not None:
             self._cluster.close()
             self._cluster = None
+        if self._config is not None:
+            self._config.__exit__(None, None, None)
+            self._config = None
