@@ -895,25 +895,30 @@ def _unit(distinct: int, n: int) -> str:
 def _classification(gold: NDArray[Any], pred: NDArray[Any], labels: tuple[str, ...]) -> ClassificationScores:
     """:func:`~claimbench.metrics.classification_report` on label codes (``len(labels)``: no prediction).
 
-    The same scikit-learn calls on integer codes instead of label strings, so the same numbers (the
-    tests check), without building string arrays of every item at scale.
+    The same scikit-learn calls, made on the distinct (gold, predicted) pairs weighted by how often each
+    occurs: the weights are integers, so every sum is exact and the numbers are those of the full arrays
+    (the tests check) — without handing scikit-learn arrays of a million items to encode and copy.
     """
     from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
+
+    from claimbench.metrics import LabelScores
 
     n_items = len(gold)
     if n_items == 0:
         return classification_report([], [], labels)
     codes = list(range(len(labels)))
-    n_errors = int(np.count_nonzero(pred == len(labels)))
+    width = len(labels) + 1
+    counts = np.bincount(gold.astype(np.intp) * width + pred, minlength=len(labels) * width)
+    pairs = np.flatnonzero(counts)
+    y_true, y_pred, weight = pairs // width, pairs % width, counts[pairs].astype(np.float64)
     precision, recall, f1, support = precision_recall_fscore_support(
-        gold, pred, labels=codes, average=None, zero_division=0
+        y_true, y_pred, labels=codes, average=None, zero_division=0, sample_weight=weight
     )
-    matrix = confusion_matrix(gold, pred, labels=codes)
-    from claimbench.metrics import LabelScores
-
+    matrix = confusion_matrix(y_true, y_pred, labels=codes, sample_weight=weight)
+    n_errors = int(counts[len(labels) :: width].sum())
     return ClassificationScores(
         labels=tuple(labels),
-        accuracy=float(accuracy_score(gold, pred)),
+        accuracy=float(accuracy_score(y_true, y_pred, sample_weight=weight)),
         macro_f1=float(np.mean(f1)),
         per_label=tuple(
             LabelScores(label, float(precision[i]), float(recall[i]), float(f1[i]), int(support[i]))
@@ -924,6 +929,10 @@ def _classification(gold: NDArray[Any], pred: NDArray[Any], labels: tuple[str, .
         n_errors=n_errors,
         coverage=(n_items - n_errors) / n_items,
     )
+
+
+_BINS = 10
+"""Bins of the reliability diagram and the ECE (metrics.calibration's default)."""
 
 
 def _fnc1_points(labels: tuple[str, ...]) -> NDArray[np.float64]:
@@ -1071,18 +1080,36 @@ class _Table:
         scored = (codes != n_labels) & ~np.isnan(confidence)
         if scored.any():
             hits, conf = correct[scored], confidence[scored]
+            every = bool(scored.all())  # then a resample needs no filtered copy of its indices
+            # Each item's calibration bin, computed once: a resample's ECE then costs three bincounts, with
+            # the arithmetic of metrics.calibration (same bins, sums in the same order, same formula).
+            edges = np.arange(_BINS + 1) / _BINS
+            bin_of = np.clip(
+                np.searchsorted(edges, np.where(scored, confidence, 0.0), side="left") - 1, 0, _BINS - 1
+            ).astype(np.int8)
 
             def brier(idx: IntArray) -> float:
-                chosen = idx[scored[idx]]
+                chosen = idx if every else idx[scored[idx]]
                 if not chosen.size:
                     return math.nan
-                return float(((confidence[chosen] - correct[chosen]) ** 2).mean())
+                diff = confidence[chosen] - correct[chosen]
+                return float(np.square(diff, out=diff).mean())
 
             def ece(idx: IntArray) -> float:
-                chosen = idx[scored[idx]]
-                if not chosen.size:
+                chosen = idx if every else idx[scored[idx]]
+                n = int(chosen.size)
+                if not n:
                     return math.nan
-                return calibration(_seq(correct[chosen]), _seq(confidence[chosen])).ece
+                bins = bin_of[chosen]
+                counts = np.bincount(bins, minlength=_BINS)
+                sums = np.bincount(bins, weights=confidence[chosen], minlength=_BINS)
+                right = np.bincount(bins[correct[chosen]], minlength=_BINS)
+                total = 0.0
+                for m in range(_BINS):
+                    count = int(counts[m])
+                    if count:
+                        total += count / n * abs(float(right[m] / count) - float(sums[m] / count))
+                return total
 
             cal = calibration(_seq(hits), _seq(conf))
             metrics["brier"] = self._interval(brier_score(_seq(hits), _seq(conf)), brier)
