@@ -26,7 +26,8 @@ measured run starts with that record in its cache directory. **Peak memory**: ``
 runner process; and, sampled every 0.2 s with psutil, the largest worker process and the largest sum
 over the whole process tree (runner and workers; for Dask also the nannies, the scheduler is
 in-process). The machine is shared: every configuration runs ``--repeat`` times, interleaved, and the
-table shows the median and the range, with the load average before each run.
+table shows the median and the range [min–max], and ``others``: the cores that other processes on
+the machine kept busy during the run (``/proc/stat`` minus this run's processes), to tell noise apart.
 
 Goals (issue): speed-up ≥ 1.8× from one worker to two; peak memory flat (±20 %) from 100k to 1M items;
 one worker's items/s within 10 % of the bare loop.
@@ -207,6 +208,22 @@ class _TreeMemory:
         self._thread.join()
 
 
+def _busy_seconds() -> float:
+    """CPU seconds every process on the machine has used (``/proc/stat``; 0 where there is none)."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    except OSError:
+        return 0.0
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def _own_seconds() -> float:
+    """CPU seconds of this process and of its finished (waited-for) children."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def _maxrss_mib(who: int) -> float:
     scale = 1 / 2**20 if sys.platform == "darwin" else 1 / 1024
     return resource.getrusage(who).ru_maxrss * scale
@@ -224,7 +241,8 @@ def measure(
     from claimbench.spec import BenchmarkSpec, BootstrapSpec, CheckerSpec, DatasetSpec, RunSettings
 
     registry = discover()
-    result: dict[str, Any] = {"config": config, "load_before": os.getloadavg()[0]}
+    result: dict[str, Any] = {"config": config}
+    busy, own, wall = _busy_seconds(), _own_seconds(), time.perf_counter()
     with _TreeMemory() as tree:
         if config == "bare":
             stream = open_stream(data, validate=False)
@@ -283,7 +301,10 @@ def measure(
                 score_seconds=t["score_seconds"],
                 engine=report.spec["run"]["engine"],
             )
+    elapsed = time.perf_counter() - wall
+    others = (_busy_seconds() - busy) - (_own_seconds() - own)  # workers were shut down: counted as own
     result.update(
+        other_cpus=max(others, 0.0) / elapsed if elapsed > 0 else 0.0,
         peak_main_mib=_maxrss_mib(resource.RUSAGE_SELF),
         peak_worker_mib=tree.worker,
         peak_tree_mib=tree.peak,
@@ -333,7 +354,7 @@ def report(results: list[dict[str, Any]], sizes: Sequence[int], configs: Sequenc
     lines = []
     head = (
         f"{'items':>9} {'config':8} {'items/s (check)':>24} {'items/s (wall)':>22} "
-        f"{'main MiB':>18} {'worker MiB':>18} {'tree MiB':>18} {'load':>9}"
+        f"{'main MiB':>18} {'worker MiB':>18} {'tree MiB':>18} {'others':>16}"
     )
     lines += [head, "-" * len(head)]
     by: dict[tuple[int, str], list[dict[str, Any]]] = {}
@@ -350,7 +371,7 @@ def report(results: list[dict[str, Any]], sizes: Sequence[int], configs: Sequenc
                 f"{_spread([r['peak_main_mib'] for r in rs]):>18} "
                 f"{_spread([r['peak_worker_mib'] for r in rs]):>18} "
                 f"{_spread([r['peak_tree_mib'] for r in rs]):>18} "
-                f"{_spread([r['load_before'] for r in rs], 1):>9}"
+                f"{_spread([r['other_cpus'] for r in rs], 2):>16}"
             )
     lines.append("")
 
@@ -460,7 +481,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         f"  {config:8} run {rep + 1}: {_rate(r):8,.0f} items/s, "
                         f"check {r['check_seconds']:7.1f} s, main {r['peak_main_mib']:6.0f} MiB, "
                         f"tree {r['peak_tree_mib']:6.0f} MiB, "
-                        f"load {r['load_before']:.1f}",
+                        f"others {r['other_cpus']:.2f} CPUs",
                         flush=True,
                     )
             shutil.rmtree(work / f"validate-{size}", ignore_errors=True)
