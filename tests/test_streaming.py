@@ -7,6 +7,7 @@ what the in-memory path gives — every problem of a broken dataset, and exactly
 from __future__ import annotations
 
 import json
+import math
 import shutil
 import sys
 from collections.abc import Callable
@@ -26,11 +27,18 @@ from claimbench.dataset import (
     update_manifest,
     validate_dataset,
 )
-from claimbench.metrics import classification_report
+from claimbench.metrics import calibration, classification_report
 from claimbench.records import NUMERIC_CONSISTENCY, SOURCE_AGREEMENT
 from claimbench.report.json import predictions_csv, write_report
 from claimbench.report.model import Report
-from claimbench.runner import STREAM_MIN_RECORDS, VALIDATED, _classification, run
+from claimbench.runner import (
+    STREAM_MIN_RECORDS,
+    VALIDATED,
+    _binned_ece,
+    _calibration_bins,
+    _classification,
+    run,
+)
 from tests.conftest import tiny_records, write_records
 from tests.test_runner import CALLS, INTERRUPT_AT, SPEC, make_dataset, registry, spec_for
 
@@ -293,6 +301,24 @@ def test_classification_on_codes_is_the_metrics_report(n_labels: int, pairs: lis
         [labels[g] for g in gold], [labels[p] if p < n_labels else None for p in pred], labels
     )
     assert _classification(gold, pred, labels) == expected
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    items=st.lists(
+        st.tuples(st.booleans(), st.sampled_from([0.0, 0.1, 0.3, 0.5, 0.95, 1.0]) | st.floats(0, 1)),
+        min_size=1,
+        max_size=40,
+    ),
+    picks=st.lists(st.integers(0, 10**6), max_size=60),
+)
+def test_binned_ece_is_metrics_calibration(items: list[tuple[bool, float]], picks: list[int]) -> None:
+    correct = np.array([c for c, _ in items], dtype=bool)
+    confidence = np.array([p for _, p in items], dtype=np.float64)
+    chosen = np.array([k % len(items) for k in picks], dtype=np.intp)  # a resample, repeats and all
+    expected = calibration(correct[chosen].tolist(), confidence[chosen].tolist()).ece
+    got = _binned_ece(_calibration_bins(confidence), correct, confidence, chosen)
+    assert got == expected or (math.isnan(got) and math.isnan(expected))
 
 
 def test_bundled_datasets_stream_like_they_load(tmp_path: Path) -> None:

@@ -935,6 +935,36 @@ _BINS = 10
 """Bins of the reliability diagram and the ECE (metrics.calibration's default)."""
 
 
+def _calibration_bins(confidence: NDArray[np.float64]) -> NDArray[np.int8]:
+    """Each item's bin in :func:`~claimbench.metrics.calibration` (``_BINS`` bins), computed once."""
+    edges = np.arange(_BINS + 1) / _BINS
+    index = np.clip(np.searchsorted(edges, confidence, side="left") - 1, 0, _BINS - 1)
+    return index.astype(np.int8)
+
+
+def _binned_ece(
+    bin_of: NDArray[np.int8], correct: NDArray[np.bool_], confidence: NDArray[np.float64], chosen: IntArray
+) -> float:
+    """ECE of the items ``chosen`` (a bootstrap resample), as :func:`~claimbench.metrics.calibration`.
+
+    The same bins, sums and formula, from the precomputed bins: a resample costs three bincounts, not a
+    fresh binning of every item (the tests check equality).
+    """
+    n = int(chosen.size)
+    if not n:
+        return math.nan
+    bins = bin_of[chosen]
+    counts = np.bincount(bins, minlength=_BINS)
+    sums = np.bincount(bins, weights=confidence[chosen], minlength=_BINS)
+    right = np.bincount(bins[correct[chosen]], minlength=_BINS)
+    total = 0.0
+    for m in range(_BINS):
+        count = int(counts[m])
+        if count:
+            total += count / n * abs(float(right[m] / count) - float(sums[m] / count))
+    return total
+
+
 def _fnc1_points(labels: tuple[str, ...]) -> NDArray[np.float64]:
     """FNC-1 points of each (gold, predicted) code pair; the last column is no prediction (no points)."""
     return np.array([[fnc1_score([g], [t]).raw for t in (*labels, None)] for g in labels], dtype=np.float64)
@@ -1081,12 +1111,7 @@ class _Table:
         if scored.any():
             hits, conf = correct[scored], confidence[scored]
             every = bool(scored.all())  # then a resample needs no filtered copy of its indices
-            # Each item's calibration bin, computed once: a resample's ECE then costs three bincounts, with
-            # the arithmetic of metrics.calibration (same bins, sums in the same order, same formula).
-            edges = np.arange(_BINS + 1) / _BINS
-            bin_of = np.clip(
-                np.searchsorted(edges, np.where(scored, confidence, 0.0), side="left") - 1, 0, _BINS - 1
-            ).astype(np.int8)
+            bin_of = _calibration_bins(np.where(scored, confidence, 0.0))
 
             def brier(idx: IntArray) -> float:
                 chosen = idx if every else idx[scored[idx]]
@@ -1096,20 +1121,7 @@ class _Table:
                 return float(np.square(diff, out=diff).mean())
 
             def ece(idx: IntArray) -> float:
-                chosen = idx if every else idx[scored[idx]]
-                n = int(chosen.size)
-                if not n:
-                    return math.nan
-                bins = bin_of[chosen]
-                counts = np.bincount(bins, minlength=_BINS)
-                sums = np.bincount(bins, weights=confidence[chosen], minlength=_BINS)
-                right = np.bincount(bins[correct[chosen]], minlength=_BINS)
-                total = 0.0
-                for m in range(_BINS):
-                    count = int(counts[m])
-                    if count:
-                        total += count / n * abs(float(right[m] / count) - float(sums[m] / count))
-                return total
+                return _binned_ece(bin_of, correct, confidence, idx if every else idx[scored[idx]])
 
             cal = calibration(_seq(hits), _seq(conf))
             metrics["brier"] = self._interval(brier_score(_seq(hits), _seq(conf)), brier)
