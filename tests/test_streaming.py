@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from claimbench.dataset import (
@@ -304,9 +304,10 @@ def test_classification_on_codes_is_the_metrics_report(n_labels: int, pairs: lis
 
 
 @settings(max_examples=80, deadline=None)
+@example(items=[(True, 0.3), (False, 0.25)], picks=[0, 1])  # an edge belongs to the bin below it
 @given(
     items=st.lists(
-        st.tuples(st.booleans(), st.sampled_from([0.0, 0.1, 0.3, 0.5, 0.95, 1.0]) | st.floats(0, 1)),
+        st.tuples(st.booleans(), st.sampled_from([0.0, 0.1, 0.25, 0.3, 0.5, 0.95, 1.0]) | st.floats(0, 1)),
         min_size=1,
         max_size=40,
     ),
