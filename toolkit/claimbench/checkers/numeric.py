@@ -261,8 +261,17 @@ class NumericSanityChecker(BaseChecker):
     # -----------------------------------------------------------------------------------------------------
 
     def check(self, items: Sequence[Item], context: Context) -> list[Verdict]:
-        """Judge a batch; the headlines and standfirsts of each article are indexed once for the batch."""
-        index = _lead_index(context) if self.check_article else {}
+        """Judge a batch; the headlines and standfirsts of each article are looked up once for the batch.
+
+        Only the batch's own articles are indexed (through :meth:`Context.claims_in`), so a batch costs
+        the same however many claims the dataset holds.
+        """
+        index: dict[str, tuple[Claim, ...]] = {}
+        if self.check_article:
+            for item in items:
+                article_id = getattr(item, "article_id", None)
+                if article_id is not None and article_id not in index:
+                    index[article_id] = _leads(context.claims_in(article_id))
         verdicts = []
         for item in items:
             try:
@@ -479,15 +488,6 @@ class NumericSanityChecker(BaseChecker):
 
 def _leads(claims: Sequence[Claim]) -> tuple[Claim, ...]:
     return tuple(c for c in claims if c.section in ("headline", "standfirst"))
-
-
-def _lead_index(context: Context) -> dict[str, tuple[Claim, ...]]:
-    """Headline and standfirst claims of every article, in dataset order."""
-    index: dict[str, list[Claim]] = {}
-    for c in context.claims.values():
-        if c.article_id is not None and c.section in ("headline", "standfirst"):
-            index.setdefault(c.article_id, []).append(c)
-    return {k: tuple(v) for k, v in index.items()}
 
 
 def _shift(span: tuple[int, int], offset: int) -> tuple[int, int]:
