@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+import pickle
 import signal
 import sqlite3
 import subprocess
 import sys
 import textwrap
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -107,6 +110,25 @@ def test_overwrite_replaces(tmp_path: Path) -> None:
         cache.put_many(scope, [("c1", verdict("c1"))])
         assert len(cache) == 2
         assert cache.get_many(scope, ["c1", "c2"]) == {"c1": verdict("c1"), "c2": verdict("c2")}
+
+
+def test_non_finite_evidence_is_stored_as_null_and_scopes_pickle(tmp_path: Path) -> None:
+    """NaN and infinity have no JSON form: such an evidence value comes back as None, the run goes on."""
+    odd = Verdict(
+        "c1",
+        "toy",
+        "1",
+        "consistent",
+        evidence=(Evidence("x", value=math.nan), Evidence("y", value=-math.inf)),
+    )
+    scope = CacheScope(CHECKSUM, "toy", "1", {"p": [1, 2]})
+    copy = pickle.loads(pickle.dumps(scope))
+    assert (copy.hash, copy.key("c1"), copy.params_json) == (scope.hash, scope.key("c1"), scope.params_json)
+    with VerdictCache(tmp_path) as cache:
+        assert cache.put_many(copy, [("c1", odd)]) == 1
+        (back,) = cache.get_many(scope, ["c1"]).values()
+    assert [e.value for e in back.evidence] == [None, None]
+    assert back == replace(odd, evidence=tuple(replace(e, value=None) for e in odd.evidence))
 
 
 def test_newer_layout_and_corrupt_file_are_refused(tmp_path: Path) -> None:

@@ -35,6 +35,7 @@ import datetime as _dt
 import enum
 import hashlib
 import json
+import math
 import re
 import sqlite3
 import time
@@ -43,6 +44,7 @@ from pathlib import Path, PurePath
 from types import TracebackType
 from typing import Any
 
+from claimbench import _json
 from claimbench.records import Evidence, Verdict
 
 CACHE_DIR = "cache"
@@ -106,14 +108,16 @@ def plain_params(params: Mapping[str, Any]) -> dict[str, Any]:
 class CacheScope:
     """One (dataset, checker, version, parameters) combination: its shards' hash and its items' keys.
 
-    The constant part of the canonical JSON is built once, so a key costs one hash per item.
+    The constant part of the canonical JSON is built once, so a key costs one hash per item. Pickles by
+    its parts (a worker process encodes shards with it: :func:`encode_shard`).
     """
 
     def __init__(self, dataset_checksum: str, checker: str, version: str, params: Mapping[str, Any]) -> None:
         self.dataset_checksum = dataset_checksum
         self.checker = checker
         self.version = version
-        self.params_json = canonical_json(dict(params))
+        self.params = dict(params)
+        self.params_json = canonical_json(self.params)
         head = canonical_json([dataset_checksum, checker, version])[:-1] + "," + self.params_json
         self.hash = hashlib.sha256((head + "]").encode("utf-8")).hexdigest()
         self._base = hashlib.sha256((head + ",").encode("utf-8"))
@@ -127,6 +131,9 @@ class CacheScope:
         digest.update(text.encode("utf-8"))
         return digest.hexdigest()
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (CacheScope, (self.dataset_checksum, self.checker, self.version, self.params))
+
 
 def cache_key(
     dataset_checksum: str, checker: str, version: str, params: Mapping[str, Any], item_id: str
@@ -137,9 +144,17 @@ def cache_key(
 
 
 def encode_verdict(verdict: Verdict) -> list[Any]:
-    """A verdict as the compact JSON array stored in shards (its item id is implied by the key)."""
+    """A verdict as the compact JSON array stored in shards (its item id is implied by the key).
+
+    An evidence value that is not a finite number (NaN, infinity: no JSON form) is stored as ``null``.
+    """
     evidence = [
-        [e.description, *(e.span if e.span is not None else (None, None)), e.value, e.unit]
+        [
+            e.description,
+            *(e.span if e.span is not None else (None, None)),
+            e.value if e.value is None or math.isfinite(e.value) else None,
+            e.unit,
+        ]
         for e in verdict.evidence
     ]
     return [
@@ -151,6 +166,16 @@ def encode_verdict(verdict: Verdict) -> list[Any]:
         evidence,
         verdict.error,
     ]
+
+
+def encode_shard(scope: CacheScope, entries: Iterable[tuple[str, Verdict]]) -> str:
+    """``(item id, verdict)`` pairs of ``scope`` as the JSON text of one shard (``{key: verdict, …}``).
+
+    Encoded with :func:`claimbench._json.dumps` (orjson where installed: this is the runner's largest
+    cost per item after the checker's own).
+    """
+    shard = {scope.key(item_id): encode_verdict(verdict) for item_id, verdict in entries}
+    return _json.dumps(shard)
 
 
 def decode_verdict(item_id: str, data: Sequence[Any]) -> Verdict:
@@ -217,7 +242,7 @@ class VerdictCache:
         raw: dict[str, Any] = {}
         rows = self._conn.execute("SELECT verdicts FROM shards WHERE scope = ? ORDER BY id", (scope.hash,))
         for (text,) in rows:
-            shard = json.loads(text)
+            shard = _json.loads(text)
             raw.update((k, v) for k, v in shard.items() if k in wanted)  # newer shards win
         found: dict[str, Verdict] = {}
         for key, data in raw.items():
@@ -233,10 +258,14 @@ class VerdictCache:
         Returns how many were stored. The transaction commits before this returns, so a verdict once
         put survives a kill -9.
         """
-        shard = {scope.key(item_id): encode_verdict(verdict) for item_id, verdict in entries}
-        if not shard:
-            return 0
-        text = json.dumps(shard, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        entries = list(entries)
+        if entries:
+            self.put_shard(scope, encode_shard(scope, entries))
+        return len(entries)
+
+    def put_shard(self, scope: CacheScope, text: str) -> None:
+        """Store one shard of ``scope`` already encoded by :func:`encode_shard` (e.g. in a worker), in one
+        transaction that commits before this returns."""
         now = time.time()
         with _transaction(self._conn):
             if scope.hash not in self._scopes:
@@ -255,13 +284,12 @@ class VerdictCache:
                 "INSERT INTO shards (scope, created, verdicts) VALUES (?, ?, ?)", (scope.hash, now, text)
             )
         self._scopes.add(scope.hash)
-        return len(shard)
 
     def __len__(self) -> int:
         """How many distinct verdicts are stored (reads every shard; for tests and inspection)."""
         keys: set[str] = set()
         for (text,) in self._conn.execute("SELECT verdicts FROM shards"):
-            keys.update(json.loads(text))
+            keys.update(_json.loads(text))
         return len(keys)
 
     def close(self) -> None:

@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from claimbench import _json
 from claimbench._io import sha256_file, write_text
 from claimbench.records import (
     NUMERIC_CONSISTENCY,
@@ -701,7 +702,7 @@ def _raw_records(path: Path, kind: str, digest: Any) -> Iterator[tuple[bytes, di
     with path.open("rb") as handle:
         for raw in handle:
             digest.update(raw)
-            yield raw, json.loads(raw)
+            yield raw, _json.loads(raw)
 
 
 @dataclass(frozen=True)
