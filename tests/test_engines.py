@@ -143,6 +143,23 @@ def test_joblib_with_one_worker_or_batch_runs_here() -> None:
         JoblibEngine(jobs=0)
 
 
+def where(batch: Sequence[Item], verdicts: list[Verdict]) -> tuple[int, list[str | None]]:
+    """A finisher: the process it ran in, and the batch's labels."""
+    return os.getpid(), [v.label for v in verdicts]
+
+
+@pytest.mark.parametrize("engine", [SerialEngine(), JoblibEngine(jobs=2)], ids=["serial", "joblib"])
+def test_finish_runs_where_the_batch_was_checked_and_replaces_the_verdicts(engine: Engine) -> None:
+    results = sorted(
+        engine.map_batches(Toy(), CONTEXT, iter(batched(ITEMS, 2)), where), key=lambda r: r.index
+    )
+    assert [r.verdicts for r in results] == [[]] * 3
+    plain = [v.label for v in check_batch(Toy(), ITEMS, CONTEXT)]
+    assert [label for r in results for label in r.finished[1]] == plain
+    pids = {r.finished[0] for r in results}
+    assert (pids == {os.getpid()}) == (engine.name == "serial")
+
+
 def test_make_engine_and_registration() -> None:
     assert make_engine(None, jobs=1).name == "serial"
     assert make_engine(None, jobs=2).name == "joblib"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import pickle
 import shutil
 import sys
 from collections.abc import Callable
@@ -19,6 +20,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from claimbench.cache import CacheScope, decode_verdict
 from claimbench.dataset import (
     DatasetError,
     iter_items,
@@ -27,10 +29,11 @@ from claimbench.dataset import (
     update_manifest,
     validate_dataset,
 )
+from claimbench.engines import check_batch
 from claimbench.metrics import calibration, classification_report
-from claimbench.records import NUMERIC_CONSISTENCY, SOURCE_AGREEMENT
+from claimbench.records import NUMERIC_CONSISTENCY, SOURCE_AGREEMENT, TASK_LABELS, Evidence, Verdict
 from claimbench.report.json import predictions_csv, write_report
-from claimbench.report.model import Report
+from claimbench.report.model import Prediction, Report
 from claimbench.runner import (
     STREAM_MIN_RECORDS,
     VALIDATED,
@@ -39,6 +42,7 @@ from claimbench.runner import (
     _classification,
     run,
 )
+from claimbench.streaming import Finish
 from tests.conftest import tiny_records, write_records
 from tests.test_runner import CALLS, INTERRUPT_AT, SPEC, make_dataset, registry, spec_for
 
@@ -385,3 +389,105 @@ def test_scale_benchmark_runs(
     rows = json.loads(out.read_text())
     assert {r["config"] for r in rows} == {"bare", "local-1"}
     assert all(r["items"] == 300 and r["peak_main_mib"] > 0 for r in rows)
+
+
+# ------------------------------------------------------------------------------------ streaming.Finish
+
+IDS = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,12}", fullmatch=True)
+AWKWARD = st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(',"\r\n '), max_size=40)
+
+
+@st.composite
+def verdicts(draw: st.DrawFn) -> tuple[str, str, str, Verdict]:
+    """An item id, its gold label and cluster, and a verdict with awkward text (commas, quotes, CR, LF)."""
+    item_id, cluster = draw(IDS), draw(IDS)
+    gold = draw(st.sampled_from(TASK_LABELS[NUMERIC_CONSISTENCY]))
+    evidence = tuple(
+        Evidence(
+            draw(AWKWARD), span, draw(st.none() | st.floats(allow_nan=False, allow_infinity=False)), unit
+        )
+        for span, unit in draw(
+            st.lists(st.tuples(st.none() | st.tuples(st.just(0), st.just(3)), st.none() | IDS), max_size=2)
+        )
+    )
+    if draw(st.booleans()):
+        label = draw(st.sampled_from(TASK_LABELS[NUMERIC_CONSISTENCY]))
+        score = draw(st.none() | st.floats(0.0, 1.0))
+        verdict = Verdict(item_id, "toy", "1", label, score, draw(AWKWARD), evidence)
+    else:
+        verdict = Verdict.failed(item_id, "toy", "1", draw(AWKWARD.filter(bool)))
+    return item_id, gold, cluster, verdict
+
+
+@given(
+    rows=st.lists(verdicts(), max_size=8),
+    names=st.tuples(IDS, st.sampled_from(["toy", "a, checker", 'say "x"'])),
+)
+@example(
+    rows=[("c1", "consistent", "a1", Verdict("c1", "toy", "1", "consistent", 0.5, 'a "b",\r\nc'))],
+    names=("d", "toy"),
+)
+def test_finish_reduces_to_the_rows_codes_and_shard_of_the_verdicts(
+    rows: list[tuple[str, str, str, Verdict]], names: tuple[str, str]
+) -> None:
+    """The worker-side reduction writes exactly predictions_csv's rows, the label codes and the shard."""
+    dataset, checker = names
+    scope = CacheScope("0" * 64, "toy", "1", {"p": 1})
+    finish = Finish(dataset, NUMERIC_CONSISTENCY, checker, scope)
+    ids, gold, clusters, vs = ([r[i] for r in rows] for i in range(4))  # type: ignore[misc]
+    done = finish.reduce(ids, gold, clusters, vs)
+
+    expected = [
+        Prediction(dataset, NUMERIC_CONSISTENCY, i, checker, g, v.label, v.score, v.error, v.explanation, c)
+        for i, g, c, v in zip(ids, gold, clusters, vs, strict=True)
+    ]
+    assert "".join(done.rows) == predictions_csv(expected).split("\n", 1)[1]
+    labels = TASK_LABELS[NUMERIC_CONSISTENCY]
+    assert list(done.codes) == [labels.index(v.label) if v.label else len(labels) for v in vs]
+    scores = np.frombuffer(done.scores, dtype=np.float64)
+    assert [None if math.isnan(s) else s for s in scores.tolist()] == [v.score for v in vs]
+    assert done.errors == sum(v.error is not None for v in vs)
+    assert done.shard is not None
+    stored = json.loads(done.shard)
+    assert {k: decode_verdict(i, stored[k]) for i, k in ((i, scope.key(i)) for i in ids)} == {
+        scope.key(i): v for i, v in zip(ids, vs, strict=True)
+    }
+    assert finish.reduce(ids, gold, clusters, vs, cached=True).shard is None
+    # travels to a worker and back unchanged
+    again = pickle.loads(pickle.dumps((finish, done)))
+    assert again[0].scope.key("x") == scope.key("x")
+    assert again[1] == done
+
+
+def test_finish_runs_where_the_batch_was_checked(tmp_path: Path) -> None:
+    """Through a real engine the verdicts stay on the worker: only the reduced batch comes back."""
+    from claimbench.checkers.numeric import NumericSanityChecker
+    from claimbench.engines import JoblibEngine, SerialEngine
+    from claimbench.streaming import StreamBatch
+
+    root = ROOT / "datasets" / "fnc1-conversions"
+    stream = open_stream(root)
+    chunk = next(stream.raw_chunks(NUMERIC_CONSISTENCY, 40))
+    batches = [
+        StreamBatch(
+            "claim", chunk.lines[i : i + 10], None, chunk.gold[i : i + 10], chunk.clusters[i : i + 10]
+        )
+        for i in range(0, 40, 10)
+    ]
+    finish = Finish(
+        stream.id, NUMERIC_CONSISTENCY, "numeric-sanity", CacheScope(stream.checksum, "n", "1", {})
+    )
+    checker, context = NumericSanityChecker(), stream.context()
+    serial = sorted(SerialEngine().map_batches(checker, context, batches, finish), key=lambda r: r.index)
+    parallel = sorted(
+        JoblibEngine(jobs=2).map_batches(checker, context, iter(batches), finish), key=lambda r: r.index
+    )
+    assert [r.verdicts for r in parallel] == [[]] * 4
+    assert [r.finished for r in parallel] == [r.finished for r in serial]
+    whole = check_batch(checker, load_dataset(root).items(NUMERIC_CONSISTENCY)[:40], context)
+    assert (
+        b"".join(r.finished.codes for r in serial)
+        == finish.reduce(chunk.ids, chunk.gold, chunk.clusters, whole).codes
+    )
+    with pytest.raises(TypeError, match="streamed run"):
+        finish(chunk.records, whole)  # type: ignore[arg-type]

@@ -18,6 +18,12 @@ index of a batch is its position in ``batches``.
 A new backend is one class with ``name``, ``map_batches`` and ``close``, added to :data:`ENGINES` (or
 :func:`register_engine`); neither the runner nor the spec parser changes.
 
+**Finishing where the batch was checked.** ``map_batches(..., finish=f)`` calls ``f(batch, verdicts)``
+right after checking, in the process that checked (a worker), and sends back its result
+(:attr:`BatchResult.finished`) instead of the verdicts. A streamed run uses it to have workers turn
+verdicts into what the runner stores — the cache shard's JSON, label codes, prediction rows — so the
+runner's process, which every worker's results pass through, does little per item.
+
 **Models loaded once per worker.** Checkers travel to workers by pickling, once per run and worker. A
 learned checker should pickle its model's *path*, not the model, and get the model in ``check`` with
 :func:`load_once`, which loads a file once per process (keyed by its path and SHA-256) and hands every
@@ -30,7 +36,6 @@ import functools
 import hashlib
 import importlib
 import itertools
-import json
 import os
 import pickle
 import tempfile
@@ -41,6 +46,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Protocol, TypeVar, overload, runtime_checkable
 
+from claimbench import _json
 from claimbench.checkers.base import Checker
 from claimbench.records import (
     TASK_LABELS,
@@ -57,17 +63,20 @@ from claimbench.records import (
 class BatchResult:
     """The verdicts of one batch, aligned with its items, and the seconds the checker took on it.
 
-    Pickles its verdicts as plain tuples (:func:`pack_verdict`): unpickling frozen slotted dataclasses
-    field by field costs several times more, and a worker's results are unpickled by the runner's own
-    process, which the workers share the machine with.
+    With a finisher (see the module doc) ``verdicts`` is empty and ``finished`` holds what the finisher
+    returned. Pickles its verdicts as plain tuples (:func:`pack_verdict`): unpickling frozen slotted
+    dataclasses field by field costs several times more, and a worker's results are unpickled by the
+    runner's own process, which the workers share the machine with.
     """
 
     index: int
     verdicts: list[Verdict]
     seconds: float
+    finished: Any = None
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_unpack_result, (self.index, [pack_verdict(v) for v in self.verdicts], self.seconds))
+        packed = [pack_verdict(v) for v in self.verdicts]
+        return (_unpack_result, (self.index, packed, self.seconds, self.finished))
 
 
 _VERDICT_FIELDS = tuple(f.name for f in fields(Verdict))
@@ -89,8 +98,14 @@ def unpack_verdict(values: Sequence[Any]) -> Verdict:
     return Verdict(*parts)
 
 
-def _unpack_result(index: int, packed: list[tuple[Any, ...]], seconds: float) -> BatchResult:
-    return BatchResult(index, [unpack_verdict(v) for v in packed], seconds)
+def _unpack_result(
+    index: int, packed: list[tuple[Any, ...]], seconds: float, finished: Any = None
+) -> BatchResult:
+    return BatchResult(index, [unpack_verdict(v) for v in packed], seconds, finished)
+
+
+Finisher = Callable[[Sequence[Item], list[Verdict]], Any]
+"""``finish(batch, verdicts)``: what to send back for a checked batch instead of its verdicts (picklable)."""
 
 
 class RawItems(Sequence[Item]):
@@ -117,7 +132,7 @@ class RawItems(Sequence[Item]):
         """The records, built once."""
         if self._items is None:
             build = claim_from_json if self.kind == "claim" else relation_from_json
-            records = self._records if self._records is not None else [json.loads(x) for x in self.lines]
+            records = self._records if self._records is not None else [_json.loads(x) for x in self.lines]
             self._items = [build(r) for r in records]
             self._records = None
         return self._items
@@ -153,9 +168,17 @@ class Engine(Protocol):
     name: str
 
     def map_batches(
-        self, checker: Checker, context: Context, batches: Iterable[Sequence[Item]]
+        self,
+        checker: Checker,
+        context: Context,
+        batches: Iterable[Sequence[Item]],
+        finish: Finisher | None = None,
     ) -> Iterator[BatchResult]:
-        """Yield one result per batch as it completes (any order); pull ``batches`` lazily, in this thread."""
+        """Yield one result per batch as it completes (any order); pull ``batches`` lazily, in this thread.
+
+        ``finish``: called as ``finish(batch, verdicts)`` where the batch was checked; its result is
+        sent back as :attr:`BatchResult.finished`, with no verdicts.
+        """
         ...
 
     def close(self) -> None:
@@ -217,10 +240,16 @@ def check_batch(checker: Checker, items: Sequence[Item], context: Context) -> li
     return out
 
 
-def _timed(index: int, checker: Checker, context: Context, batch: Sequence[Item]) -> BatchResult:
+def _timed(
+    index: int, checker: Checker, context: Context, batch: Sequence[Item], finish: Finisher | None = None
+) -> BatchResult:
+    """One batch under the error contract, timed; finished where it ran when ``finish`` is given."""
     start = time.perf_counter()
     verdicts = check_batch(checker, batch, context)
-    return BatchResult(index, verdicts, time.perf_counter() - start)
+    seconds = time.perf_counter() - start
+    if finish is None:
+        return BatchResult(index, verdicts, seconds)
+    return BatchResult(index, [], seconds, finish(batch, verdicts))
 
 
 class SerialEngine:
@@ -232,27 +261,38 @@ class SerialEngine:
         self.jobs = 1
 
     def map_batches(
-        self, checker: Checker, context: Context, batches: Iterable[Sequence[Item]]
+        self,
+        checker: Checker,
+        context: Context,
+        batches: Iterable[Sequence[Item]],
+        finish: Finisher | None = None,
     ) -> Iterator[BatchResult]:
         """Yield each batch's result in order (one batch pulled at a time)."""
         for index, batch in enumerate(batches):
-            yield _timed(index, checker, context, batch)
+            yield _timed(index, checker, context, batch, finish)
 
     def close(self) -> None:
         """Nothing to release."""
 
 
+Payload = tuple[Checker, Context, Finisher | None]
+"""What every worker of a run gets once: the checker, its context and the finisher (or ``None``)."""
+
+
 @functools.lru_cache(maxsize=2)
-def _load_payload(path: str) -> tuple[Checker, Context]:
-    """Read the checker and context once per worker process and run (the path is unique per run)."""
+def _load_payload(path: str) -> Payload:
+    """Read the run's payload once per worker process and run (the path is unique per run).
+
+    The file is one this process wrote for the run, in a private temporary directory (not user input).
+    """
     with open(path, "rb") as handle:
-        payload: tuple[Checker, Context] = pickle.load(handle)
+        payload: Payload = pickle.load(handle)
     return payload
 
 
 def _worker(path: str, index: int, batch: Sequence[Item]) -> BatchResult:
-    checker, context = _load_payload(path)
-    return _timed(index, checker, context, batch)
+    checker, context, finish = _load_payload(path)
+    return _timed(index, checker, context, batch, finish)
 
 
 def _cloudpickle() -> Any:
@@ -287,7 +327,11 @@ class JoblibEngine:
         return (os.cpu_count() or 1) if self.jobs < 0 else self.jobs
 
     def map_batches(
-        self, checker: Checker, context: Context, batches: Iterable[Sequence[Item]]
+        self,
+        checker: Checker,
+        context: Context,
+        batches: Iterable[Sequence[Item]],
+        finish: Finisher | None = None,
     ) -> Iterator[BatchResult]:
         """Yield each batch's result as a worker finishes it.
 
@@ -298,13 +342,13 @@ class JoblibEngine:
         the iterable in lists of that many batches per worker.)
         """
         if self.workers() == 1 or (isinstance(batches, Sequence) and len(batches) <= 1):
-            yield from SerialEngine().map_batches(checker, context, batches)
+            yield from SerialEngine().map_batches(checker, context, batches, finish)
             return
         from joblib import Parallel, delayed
 
         with tempfile.TemporaryDirectory(prefix="claimbench-") as tmp:
             path = Path(tmp) / "payload.pkl"
-            path.write_bytes(_cloudpickle().dumps((checker, context)))
+            path.write_bytes(_cloudpickle().dumps((checker, context, finish)))
             if isinstance(batches, Sequence):
                 parallel = Parallel(
                     n_jobs=min(self.workers(), len(batches)),

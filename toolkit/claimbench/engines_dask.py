@@ -7,7 +7,7 @@ running ``dask scheduler``; without ``--scheduler`` a ``LocalCluster`` of ``--jo
 
 How a run goes, and why:
 
-* **The checker and the context travel once.** ``client.scatter((checker, context), broadcast=True)``
+* **The checker and the context travel once.** ``client.scatter((checker, context, finish), broadcast=True)``
   pickles them (cloudpickle where plain pickle cannot: checkers defined in scripts work) and copies them
   to every worker before the first batch; each batch task names the scattered data instead of carrying
   it. A worker that joins later (or replaces a lost one) fetches it from a peer. A context holds whole
@@ -38,7 +38,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from claimbench.checkers.base import Checker
-from claimbench.engines import BatchResult, _timed, transportable
+from claimbench.engines import BatchResult, Finisher, Payload, _timed, transportable
 from claimbench.records import Context, Item
 
 log = logging.getLogger("claimbench.engines")
@@ -56,10 +56,10 @@ def _distributed() -> Any:
         raise RuntimeError(f"{INSTALL_HINT} ({exc})") from exc
 
 
-def _check_remote(payload: tuple[Checker, Context], index: int, batch: Sequence[Item]) -> BatchResult:
-    """A batch task on a worker: the scattered checker and context, under the per-item error contract."""
-    checker, context = payload
-    return _timed(index, checker, context, batch)
+def _check_remote(payload: Payload, index: int, batch: Sequence[Item]) -> BatchResult:
+    """A batch task on a worker: the scattered checker, context and finisher, under the error contract."""
+    checker, context, finish = payload
+    return _timed(index, checker, context, batch, finish)
 
 
 class DaskEngine:
@@ -164,20 +164,25 @@ class DaskEngine:
             n = self.workers()
         return 4 * n
 
-    def _scatter(self, checker: Checker, context: Context) -> Any:
-        """The checker and context on every worker, as one future (a list holds them together)."""
-        (future,) = self.client.scatter([(checker, context)], broadcast=True, hash=False)
+    def _scatter(self, payload: Payload) -> Any:
+        """The checker, context and finisher on every worker, as one future (a list holds them together)."""
+        (future,) = self.client.scatter([payload], broadcast=True, hash=False)
         return future
 
     def map_batches(
-        self, checker: Checker, context: Context, batches: Iterable[Sequence[Item]]
+        self,
+        checker: Checker,
+        context: Context,
+        batches: Iterable[Sequence[Item]],
+        finish: Finisher | None = None,
     ) -> Iterator[BatchResult]:
         """Yield each batch's result as the cluster finishes it (bounded in flight; see the module doc)."""
         as_completed = _distributed().as_completed
         client = self.client
         self._await_workers()
         numbered = enumerate(batches)
-        payload = self._scatter(checker, context)
+        sent: Payload = (checker, context, finish)
+        payload = self._scatter(sent)
         # each batch remembers the payload it was sent with: when that payload is lost, every batch that
         # named it is cancelled by the scheduler, and all of them are resubmitted with the new one
         pending: dict[Any, tuple[int, Sequence[Item], int, Any]] = {}
@@ -216,7 +221,7 @@ class DaskEngine:
                                 "dask: the checker's payload was lost with its workers; sending it again"
                             )
                             payload.release()
-                            payload = self._scatter(checker, context)
+                            payload = self._scatter(sent)
                         submit(index, batch, attempt + 1)
                         continue
                 finally:

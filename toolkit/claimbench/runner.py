@@ -33,8 +33,8 @@ when the dataset is loaded whole: both paths score the same compact arrays.
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
+import gc
 import hashlib
 import itertools
 import json
@@ -42,13 +42,12 @@ import logging
 import math
 import os
 import platform
-import sqlite3
 import subprocess
 import sys
 import time
 from array import array
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -60,7 +59,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from claimbench._io import write_text
-from claimbench.cache import CACHE_DIR, SCHEMA_VERSION, CacheScope, VerdictCache, decode_verdict, plain_params
+from claimbench.cache import (
+    CACHE_DIR,
+    CacheScope,
+    VerdictCache,
+    plain_params,
+)
 from claimbench.checkers.base import Checker
 from claimbench.checkers.registry import Registry, discover
 from claimbench.dataset import MANIFEST, STREAM_CHUNK, Dataset, DatasetError, DatasetStream, open_stream
@@ -74,7 +78,6 @@ from claimbench.metrics import (
     fnc1_score,
 )
 from claimbench.records import SOURCE_AGREEMENT, TASK_LABELS, Item, Verdict, gold_label
-from claimbench.report.json import PREDICTION_COLUMNS
 from claimbench.report.model import (
     ArticleView,
     CheckerRun,
@@ -90,6 +93,7 @@ from claimbench.report.model import (
 )
 from claimbench.spec import BenchmarkSpec, BootstrapSpec, CheckerSpec, DatasetSpec, SpecError
 from claimbench.stats import benjamini_hochberg, bootstrap_ci, mcnemar, paired_bootstrap_diff
+from claimbench.streaming import Finish, Finished, ShardIndex, Spool, StreamBatch, Window, pick
 
 log = logging.getLogger("claimbench.runner")
 
@@ -221,9 +225,10 @@ def run(
     predictions: list[Prediction] = []
     try:
         with (
+            _long_lived_frozen(),
             VerdictCache(cache_dir) as cache,
             _progress(show) as bars,
-            _Spool(cache_dir / PREDICTIONS_SPOOL if streamed else None) as spool,
+            Spool(cache_dir / PREDICTIONS_SPOOL if streamed else None) as spool,
         ):
             for dataset in datasets:
                 context = dataset.context()
@@ -524,17 +529,6 @@ def _judge(
     return [found[i] for i in ids]
 
 
-@dataclass
-class _Window:
-    """A chunk of a streamed dataset's items on its way through the engine, with the verdicts so far."""
-
-    ids: list[str]
-    verdicts: list[Verdict | None]
-    gold: list[str]
-    clusters: list[str]
-    pending: int = 0
-
-
 def _judge_stream(
     p: _Planned,
     dataset: DatasetStream,
@@ -545,7 +539,7 @@ def _judge_stream(
     spec: BenchmarkSpec,
     timer: _Timer,
     bars: _Bars,
-    spool: _Spool,
+    spool: Spool,
     collect: _Collect | None,
     *,
     use_cache: bool,
@@ -553,15 +547,17 @@ def _judge_stream(
 ) -> _Compact:
     """Every item's verdict, as :func:`_judge`, but reading the items chunk by chunk and keeping codes only.
 
-    A generator reads a chunk, finds its cached verdicts (:class:`_ShardIndex`) and hands the engine the
+    A generator reads a chunk, finds its cached verdicts (:class:`ShardIndex`) and hands the engine the
     missing items in batches; the engine pulls it only as fast as batches complete, so at most the chunks
-    with a batch in flight are held. Each finished batch is written to the cache; each chunk whose
-    batches are all back is, in item order, reduced to label codes and scores and its prediction rows are
-    spooled. ``collect`` (the first checker of a task) gathers the gold and cluster codes.
+    with a batch in flight are held. Each batch comes back reduced by :class:`Finish` (on the worker)
+    and its shard is written to the cache at once; each chunk whose batches are all back is appended, in
+    item order, to the codes and scores, and its prediction rows are spooled. ``collect`` (the first
+    checker of a task) gathers the gold and cluster codes.
     """
     start = time.perf_counter()
     scope = CacheScope(dataset.checksum, p.spec.name, str(p.checker.version), p.key_params)
-    index = _ShardIndex(cache.path, scope, retry_errors) if use_cache else None
+    finish = Finish(dataset.id, task, p.label, scope)
+    index = ShardIndex(cache.path, scope, retry_errors) if use_cache else None
     bar = bars.add(f"{p.label} · {dataset.id}/{task}", total=dataset.count(task), completed=0)
 
     fit_start = time.perf_counter()
@@ -576,57 +572,72 @@ def _judge_stream(
         log.info("%s: fitted on %s", p.label, _fitted_on(p.fit_data))
     start += time.perf_counter() - fit_start
 
-    labels = TASK_LABELS[task]
-    code_of: dict[str | None, int] = {label: i for i, label in enumerate(labels)}
-    code_of[None] = len(labels)
     codes, scores = array("b"), array("d")
-    windows: deque[_Window] = deque()
-    owners: dict[int, tuple[_Window, list[int]]] = {}
+    windows: deque[Window] = deque()
+    owners: dict[int, tuple[Window, list[int]]] = {}
     numbers = itertools.count()
     counts = {"items": 0, "reused": 0, "errors": 0}
 
     def flush() -> None:
-        """Reduce the leading windows whose batches are all back, in item order; spool their rows."""
+        """Append the leading windows whose batches are all back, in item order; spool their rows."""
         while windows and windows[0].pending == 0:
             window = windows.popleft()
-            verdicts = [v for v in window.verdicts if v is not None]
-            codes.extend([code_of[v.label] for v in verdicts])
-            scores.extend([math.nan if v.score is None else v.score for v in verdicts])
-            counts["errors"] += sum(v.error is not None for v in verdicts)
-            spool.rows(
-                [dataset.id, task, item_id, p.label, gold, v.label, v.score, v.error, v.explanation, cluster]
-                for item_id, gold, cluster, v in zip(
-                    window.ids, window.gold, window.clusters, verdicts, strict=True
-                )
-            )
+            codes.frombytes(window.codes)
+            scores.extend(window.scores)
+            counts["errors"] += window.errors
+            spool.lines(window.rows)
 
     def produce() -> Iterator[RawItems]:
         for chunk in dataset.raw_chunks(task, STREAM_CHUNK, spec.limit):
             if collect is not None:
                 collect.add(chunk.gold, chunk.clusters)
-            found = index.lookup(scope, chunk.ids) if index is not None else {}
-            window = _Window(
-                chunk.ids, [found.get(i) for i in range(len(chunk.ids))], chunk.gold, chunk.clusters
-            )
+            window = Window.of(chunk.ids, chunk.gold, chunk.clusters)
             windows.append(window)
+            found = index.lookup(scope, chunk.ids) if index is not None else {}
+            if found:
+                slots = sorted(found)
+                window.fill(
+                    slots,
+                    finish.reduce(
+                        pick(chunk.ids, slots),
+                        pick(chunk.gold, slots),
+                        pick(chunk.clusters, slots),
+                        [found[i] for i in slots],
+                        cached=True,
+                    ),
+                )
             counts["items"] += len(chunk.ids)
             counts["reused"] += len(found)
             bars.advance(bar, len(found))
-            missing = [i for i, v in enumerate(window.verdicts) if v is None]
+            missing = [i for i in range(len(chunk.ids)) if i not in found]
             size = spec.run.batch_size
             parts = [missing[first : first + size] for first in range(0, len(missing), size)]
             window.pending = len(parts)  # all of them before the first is out: it may come back at once
             for slots in parts:
                 owners[next(numbers)] = (window, slots)
-                yield RawItems(chunk.kind, [chunk.lines[i] for i in slots], [chunk.records[i] for i in slots])
+                yield StreamBatch(
+                    chunk.kind,
+                    pick(chunk.lines, slots),
+                    pick(chunk.records, slots),
+                    pick(chunk.gold, slots),
+                    pick(chunk.clusters, slots),
+                )
             flush()
 
     try:
-        for result in engine.map_batches(p.checker, context, produce()):
+        for result in engine.map_batches(p.checker, context, produce(), finish):
             window, slots = owners.pop(result.index)
-            cache.put_many(scope, zip((window.ids[i] for i in slots), result.verdicts, strict=True))
-            for i, verdict in zip(slots, result.verdicts, strict=True):
-                window.verdicts[i] = verdict
+            done = result.finished
+            if not isinstance(done, Finished):  # an engine that ignores `finish`: reduce here
+                done = finish.reduce(
+                    pick(window.ids, slots),
+                    pick(window.gold, slots),
+                    pick(window.clusters, slots),
+                    result.verdicts,
+                )
+            if done.shard is not None:
+                cache.put_shard(scope, done.shard)
+            window.fill(slots, done)
             window.pending -= 1
             bars.advance(bar, len(slots))
             flush()
@@ -650,124 +661,6 @@ def _judge_stream(
             p.label, dataset.id, task, n, reused, n - reused, rate, counts["errors"],
         )  # fmt: skip
     return _Compact(np.frombuffer(codes, dtype=np.int8), np.frombuffer(scores, dtype=np.float64))
-
-
-class _ShardIndex:
-    """Which cache shard holds the newest verdict of each key of one scope, to fetch cached verdicts by chunk.
-
-    Built with one read of the scope's shards (``SELECT … WHERE scope = ?``, through a read-only
-    connection of its own: WAL lets it read beside the writer) into two sorted arrays — the first 64 bits
-    of each key and the shard's row id — 16 bytes per cached verdict instead of the verdicts themselves.
-    A lookup fetches just the shards that hold a chunk's keys and decodes just those verdicts. Relies on
-    the shard layout of :mod:`claimbench.cache` (checked by its ``SCHEMA_VERSION``). Two keys sharing 64
-    bits would only make one of them be recomputed: every hit is confirmed by its full key.
-    """
-
-    def __init__(self, path: Path, scope: CacheScope, retry_errors: bool) -> None:
-        if SCHEMA_VERSION != 1:  # pragma: no cover - a reminder to update this reader with the layout
-            raise RuntimeError(f"cache layout {SCHEMA_VERSION} is not the one _ShardIndex reads")
-        self._conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30.0)
-        prefixes, rows = array("Q"), array("q")
-        query = "SELECT id, verdicts FROM shards WHERE scope = ? ORDER BY id"
-        for rowid, text in self._conn.execute(query, (scope.hash,)):
-            for key, data in json.loads(text).items():
-                prefixes.append(int(key[:16], 16))
-                rows.append(-1 if retry_errors and data[6] is not None else rowid)  # an error: recompute
-        keys = np.frombuffer(prefixes, dtype=np.uint64)
-        order = np.argsort(keys, kind="stable")  # shards in id order: the last of equal keys is the newest
-        keys, shards = keys[order], np.frombuffer(rows, dtype=np.int64)[order]
-        newest = np.ones(len(keys), dtype=bool)
-        newest[:-1] = keys[1:] != keys[:-1]
-        keep = newest & (shards >= 0)
-        self.keys: NDArray[np.uint64] = keys[keep]
-        self.shards: NDArray[np.int64] = shards[keep]
-
-    def __len__(self) -> int:
-        return len(self.keys)
-
-    def lookup(self, scope: CacheScope, ids: Sequence[str]) -> dict[int, Verdict]:
-        """The cached verdicts of the items ``ids`` that the index knows, by position in ``ids``."""
-        if not len(self.keys):
-            return {}
-        full = [scope.key(item_id) for item_id in ids]
-        wanted = np.array([int(k[:16], 16) for k in full], dtype=np.uint64)
-        where = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
-        hit = np.flatnonzero(self.keys[where] == wanted)
-        if not hit.size:
-            return {}
-        shard_of = self.shards[where[hit]]
-        texts: dict[int, str] = {}
-        rowids = sorted(set(shard_of.tolist()))
-        for first in range(0, len(rowids), 500):  # SQLite's limit on bound parameters
-            part = rowids[first : first + 500]
-            marks = ",".join("?" * len(part))
-            query = f"SELECT id, verdicts FROM shards WHERE id IN ({marks})"
-            texts.update(self._conn.execute(query, part).fetchall())
-        shards = {rowid: json.loads(text) for rowid, text in texts.items()}
-        found: dict[int, Verdict] = {}
-        for position, rowid in zip(hit.tolist(), shard_of.tolist(), strict=True):
-            data = shards[rowid].get(full[position])
-            if data is None:
-                continue
-            try:
-                found[position] = decode_verdict(ids[position], data)
-            except (ValueError, KeyError, TypeError):
-                continue  # unreadable entry: recompute rather than fail
-        return found
-
-    def close(self) -> None:
-        self._conn.close()
-
-
-class _Spool:
-    """Prediction rows written to a CSV file as they come (a streamed run), or nothing (``path`` None).
-
-    The columns and cell format are those of :func:`claimbench.report.json.predictions_csv`, so the file
-    is the ``predictions.csv`` the report would have written.
-    """
-
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self._handle: Any = None
-        self._writer: Any = None
-
-    @property
-    def active(self) -> bool:
-        return self.path is not None
-
-    def __enter__(self) -> _Spool:
-        if self.path is not None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._handle = self.path.open("w", encoding="utf-8", newline="")
-            self._writer = csv.writer(self._handle, lineterminator="\n")
-            self._writer.writerow(PREDICTION_COLUMNS)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._handle is not None:
-            self._handle.close()
-
-    def rows(self, rows: Iterable[Sequence[Any]]) -> None:
-        """Rows of values in :data:`PREDICTION_COLUMNS` order (``None``: an empty cell)."""
-        if self._writer is not None:
-            self._writer.writerows(["" if v is None else v for v in row] for row in rows)
-
-    def write(self, predictions: Iterable[Prediction]) -> None:
-        self.rows(
-            [
-                q.dataset,
-                q.task,
-                q.item_id,
-                q.checker,
-                q.gold,
-                q.predicted,
-                q.score,
-                q.error,
-                q.explanation,
-                q.cluster,
-            ]
-            for q in predictions
-        )
 
 
 class _Clusters:
@@ -840,6 +733,22 @@ class _Bars:
     def advance(self, bar: int, amount: int) -> None:
         if self._progress is not None:
             self._progress.advance(bar, amount)
+
+
+@contextmanager
+def _long_lived_frozen() -> Iterator[None]:
+    """Keep what exists now (modules, the loaded data, the checkers) out of the cyclic GC while checking.
+
+    Checking allocates per item; every so often that triggers a full collection, which walks every
+    tracked object — hundreds of thousands once numpy, scikit-learn and pint are imported — though none
+    of them can become garbage during the run. ``gc.freeze`` moves them to the permanent generation,
+    so collections see only what the run allocates; ``gc.unfreeze`` hands them back afterwards.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 @contextmanager

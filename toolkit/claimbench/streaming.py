@@ -1,0 +1,317 @@
+"""The bookkeeping of a streamed run: what travels to the engine, what comes back, what is kept.
+
+A dataset too large for memory goes through :func:`claimbench.runner.run` chunk by chunk. This module
+holds the pieces of that path that are not the run's control flow:
+
+* :class:`StreamBatch` — a batch as the engine gets it: JSON lines, with the items' gold labels and
+  clusters;
+* :class:`Finish` — run by the engine where the batch was checked (a worker): reduces the verdicts to a
+  :class:`Finished` (the cache shard's JSON, label codes, scores, prediction rows), so the runner's own
+  process neither unpickles nor encodes verdicts;
+* :class:`Window` — a chunk's codes and rows, filled in as its batches come back in any order;
+* :class:`ShardIndex` — which cache shard holds each cached verdict, for looking a chunk up;
+* :class:`Spool` — the prediction rows, written to a CSV file as chunks complete.
+
+It imports nothing heavy (no scikit-learn, no SciPy): workers unpickle :class:`Finish` and
+:class:`StreamBatch`, so importing this module is part of every worker's start.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+import sqlite3
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from claimbench import _json
+from claimbench.cache import SCHEMA_VERSION, CacheScope, decode_verdict, encode_shard
+from claimbench.engines import RawItems
+from claimbench.records import TASK_LABELS, Item, Verdict
+from claimbench.report.json import PREDICTION_COLUMNS
+from claimbench.report.model import Prediction
+
+T = TypeVar("T")
+
+
+class StreamBatch(RawItems):
+    """A batch of a streamed chunk as the engine gets it: the items' JSON lines (:class:`RawItems`), and
+    their gold labels and clusters, which :class:`Finish` writes into the prediction rows."""
+
+    __slots__ = ("clusters", "gold")
+
+    def __init__(
+        self,
+        kind: str,
+        lines: list[bytes],
+        records: list[dict[str, Any]] | None,
+        gold: list[str],
+        clusters: list[str],
+    ) -> None:
+        super().__init__(kind, lines, records)
+        self.gold = gold
+        self.clusters = clusters
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (StreamBatch, (self.kind, self.lines, None, self.gold, self.clusters))
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    """What a streamed run keeps of one batch's verdicts, aligned with its items.
+
+    ``shard``: the cache shard's JSON text (``None`` for verdicts that came from the cache); ``codes``:
+    label codes (int8, ``len(labels)`` for none); ``scores``: float64, NaN for none; ``rows``: the
+    prediction CSV lines; ``errors``: how many verdicts record a checker error.
+    """
+
+    shard: str | None
+    codes: bytes
+    scores: bytes
+    rows: list[str]
+    errors: int
+
+
+@dataclass(frozen=True)
+class Finish:
+    """Reduces a streamed run's checked batch to a :class:`Finished`, in the process that checked it.
+
+    The engine calls it on the worker (it travels once per run, with the checker), so the runner's own
+    process, through which every batch's results pass and which shares the machine with the workers,
+    neither unpickles nor encodes verdicts: it stores the shard, copies the codes and writes the rows.
+    """
+
+    dataset: str
+    task: str
+    checker: str
+    scope: CacheScope
+
+    def __call__(self, batch: Sequence[Item], verdicts: list[Verdict]) -> Finished:
+        if not isinstance(batch, StreamBatch):
+            raise TypeError(f"expected a batch of a streamed run, got {type(batch).__name__}")
+        return self.reduce([item.id for item in batch], batch.gold, batch.clusters, verdicts)
+
+    def reduce(
+        self,
+        ids: Sequence[str],
+        gold: Sequence[str],
+        clusters: Sequence[str],
+        verdicts: Sequence[Verdict],
+        *,
+        cached: bool = False,
+    ) -> Finished:
+        """The verdicts of the items ``ids`` reduced (``cached``: they came from the cache; no shard)."""
+        labels = TASK_LABELS[self.task]
+        code_of: dict[str | None, int] = {label: i for i, label in enumerate(labels)}
+        code_of[None] = len(labels)
+        head, checker = f"{_cell(self.dataset)},{_cell(self.task)},", f",{_cell(self.checker)},"
+        rows: list[str] = []
+        for item_id, g, c, v in zip(ids, gold, clusters, verdicts, strict=True):
+            error, explanation = v.error or "", v.explanation or ""
+            if "\r" in error or "\r" in explanation:  # csv's own rules for CR vary between versions
+                cells = (self.dataset, self.task, item_id, self.checker, g, v.label, v.score)
+                rows.append(_csv_line((*cells, v.error, v.explanation, c)))
+                continue
+            score = "" if v.score is None else v.score
+            rows.append(
+                f"{head}{_cell(item_id)}{checker}{g},{v.label or ''},{score},"  # labels: plain words
+                f"{_cell(error)},{_cell(explanation)},{_cell(c)}\n"
+            )
+        return Finished(
+            shard=None if cached else encode_shard(self.scope, zip(ids, verdicts, strict=True)),
+            codes=bytes([code_of[v.label] for v in verdicts]),
+            scores=array("d", [math.nan if v.score is None else v.score for v in verdicts]).tobytes(),
+            rows=rows,
+            errors=sum(v.error is not None for v in verdicts),
+        )
+
+
+_NEEDS_QUOTES = re.compile(r'[,"\n]')
+
+
+def _cell(text: str) -> str:
+    """A CSV cell as ``csv.writer`` writes it (minimal quoting, quotes doubled), for text without CR.
+
+    Prediction rows are formatted with this rather than ``csv.writer``: a streamed run writes one per item,
+    and the writer's generic path costs more per row than the checks a row of known cells needs. The
+    tests hold it to ``claimbench.report.json.predictions_csv``, cell for cell.
+    """
+    if _NEEDS_QUOTES.search(text) is None:
+        return text
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _csv_line(cells: Sequence[Any]) -> str:
+    """One CSV line by ``csv.writer`` itself (for cells :func:`_cell` does not cover)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(cells)
+    return buffer.getvalue()
+
+
+def pick(values: list[T], slots: Sequence[int]) -> list[T]:
+    """``values`` at the positions ``slots`` (increasing): a slice when they are consecutive."""
+    if slots and slots[-1] - slots[0] + 1 == len(slots):
+        return values[slots[0] : slots[-1] + 1]
+    return [values[i] for i in slots]
+
+
+@dataclass
+class Window:
+    """A chunk of a streamed dataset's items on its way through the engine: per item its label code,
+    score and prediction row, filled in as its batch comes back (or from the cache)."""
+
+    ids: list[str]
+    gold: list[str]
+    clusters: list[str]
+    codes: bytearray
+    scores: array[float]
+    rows: list[str]
+    pending: int = 0
+    errors: int = 0
+
+    @classmethod
+    def of(cls, ids: list[str], gold: list[str], clusters: list[str]) -> Window:
+        n = len(ids)
+        return cls(ids, gold, clusters, bytearray(n), array("d", bytes(8 * n)), [""] * n)
+
+    def fill(self, slots: Sequence[int], done: Finished) -> None:
+        """Place a reduced batch of the items at ``slots`` (increasing positions in the chunk)."""
+        scores = array("d")
+        scores.frombytes(done.scores)
+        if slots and slots[-1] - slots[0] + 1 == len(slots):
+            first, last = slots[0], slots[-1] + 1
+            self.codes[first:last] = done.codes
+            self.scores[first:last] = scores
+            self.rows[first:last] = done.rows
+        else:
+            for slot, code, score, row in zip(slots, done.codes, scores, done.rows, strict=True):
+                self.codes[slot], self.scores[slot], self.rows[slot] = code, score, row
+        self.errors += done.errors
+
+
+class ShardIndex:
+    """Which cache shard holds the newest verdict of each key of one scope, to fetch cached verdicts by chunk.
+
+    Built with one read of the scope's shards (``SELECT … WHERE scope = ?``, through a read-only
+    connection of its own: WAL lets it read beside the writer) into two sorted arrays — the first 64 bits
+    of each key and the shard's row id — 16 bytes per cached verdict instead of the verdicts themselves.
+    A lookup fetches just the shards that hold a chunk's keys and decodes just those verdicts. Relies on
+    the shard layout of :mod:`claimbench.cache` (checked by its ``SCHEMA_VERSION``). Two keys sharing 64
+    bits would only make one of them be recomputed: every hit is confirmed by its full key.
+    """
+
+    def __init__(self, path: Path, scope: CacheScope, retry_errors: bool) -> None:
+        if SCHEMA_VERSION != 1:  # pragma: no cover - a reminder to update this reader with the layout
+            raise RuntimeError(f"cache layout {SCHEMA_VERSION} is not the one ShardIndex reads")
+        self._conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30.0)
+        prefixes, rows = array("Q"), array("q")
+        query = "SELECT id, verdicts FROM shards WHERE scope = ? ORDER BY id"
+        for rowid, text in self._conn.execute(query, (scope.hash,)):
+            for key, data in _json.loads(text).items():
+                prefixes.append(int(key[:16], 16))
+                rows.append(-1 if retry_errors and data[6] is not None else rowid)  # an error: recompute
+        keys = np.frombuffer(prefixes, dtype=np.uint64)
+        order = np.argsort(keys, kind="stable")  # shards in id order: the last of equal keys is the newest
+        keys, shards = keys[order], np.frombuffer(rows, dtype=np.int64)[order]
+        newest = np.ones(len(keys), dtype=bool)
+        newest[:-1] = keys[1:] != keys[:-1]
+        keep = newest & (shards >= 0)
+        self.keys: NDArray[np.uint64] = keys[keep]
+        self.shards: NDArray[np.int64] = shards[keep]
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def lookup(self, scope: CacheScope, ids: Sequence[str]) -> dict[int, Verdict]:
+        """The cached verdicts of the items ``ids`` that the index knows, by position in ``ids``."""
+        if not len(self.keys):
+            return {}
+        full = [scope.key(item_id) for item_id in ids]
+        wanted = np.array([int(k[:16], 16) for k in full], dtype=np.uint64)
+        where = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
+        hit = np.flatnonzero(self.keys[where] == wanted)
+        if not hit.size:
+            return {}
+        shard_of = self.shards[where[hit]]
+        texts: dict[int, str] = {}
+        rowids = sorted(set(shard_of.tolist()))
+        for first in range(0, len(rowids), 500):  # SQLite's limit on bound parameters
+            part = rowids[first : first + 500]
+            marks = ",".join("?" * len(part))
+            query = f"SELECT id, verdicts FROM shards WHERE id IN ({marks})"
+            texts.update(self._conn.execute(query, part).fetchall())
+        shards = {rowid: _json.loads(text) for rowid, text in texts.items()}
+        found: dict[int, Verdict] = {}
+        for position, rowid in zip(hit.tolist(), shard_of.tolist(), strict=True):
+            data = shards[rowid].get(full[position])
+            if data is None:
+                continue
+            try:
+                found[position] = decode_verdict(ids[position], data)
+            except (ValueError, KeyError, TypeError):
+                continue  # unreadable entry: recompute rather than fail
+        return found
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+class Spool:
+    """Prediction rows written to a CSV file as they come (a streamed run), or nothing (``path`` None).
+
+    The columns and cell format are those of :func:`claimbench.report.json.predictions_csv`, so the file
+    is the ``predictions.csv`` the report would have written.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._handle: Any = None
+        self._writer: Any = None
+
+    @property
+    def active(self) -> bool:
+        return self.path is not None
+
+    def __enter__(self) -> Spool:
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._handle = self.path.open("w", encoding="utf-8", newline="")
+            self._writer = csv.writer(self._handle, lineterminator="\n")
+            self._writer.writerow(PREDICTION_COLUMNS)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._handle is not None:
+            self._handle.close()
+
+    def lines(self, lines: Iterable[str]) -> None:
+        """CSV lines already formatted (by :class:`Finish`)."""
+        if self._handle is not None:
+            self._handle.writelines(lines)
+
+    def write(self, predictions: Iterable[Prediction]) -> None:
+        """Rows of a dataset loaded whole (a run that also streams another)."""
+        if self._writer is not None:
+            self._writer.writerows(
+                [
+                    q.dataset,
+                    q.task,
+                    q.item_id,
+                    q.checker,
+                    q.gold,
+                    q.predicted,
+                    q.score,
+                    q.error,
+                    q.explanation,
+                    q.cluster,
+                ]
+                for q in predictions
+            )
