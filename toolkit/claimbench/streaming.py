@@ -115,15 +115,10 @@ class Finish:
         head, checker = f"{_cell(self.dataset)},{_cell(self.task)},", f",{_cell(self.checker)},"
         rows: list[str] = []
         for item_id, g, c, v in zip(ids, gold, clusters, verdicts, strict=True):
-            error, explanation = v.error or "", v.explanation or ""
-            if "\r" in error or "\r" in explanation:  # csv's own rules for CR vary between versions
-                cells = (self.dataset, self.task, item_id, self.checker, g, v.label, v.score)
-                rows.append(_csv_line((*cells, v.error, v.explanation, c)))
-                continue
-            score = "" if v.score is None else v.score
+            score = "" if v.score is None else v.score  # a float as csv writes it (its repr)
             rows.append(
                 f"{head}{_cell(item_id)}{checker}{g},{v.label or ''},{score},"  # labels: plain words
-                f"{_cell(error)},{_cell(explanation)},{_cell(c)}\n"
+                f"{_cell(v.error or '')},{_cell(v.explanation or '')},{_cell(c)}\n"
             )
         return Finished(
             shard=None if cached else encode_shard(self.scope, zip(ids, verdicts, strict=True)),
@@ -138,22 +133,21 @@ _NEEDS_QUOTES = re.compile(r'[,"\n]')
 
 
 def _cell(text: str) -> str:
-    """A CSV cell as ``csv.writer`` writes it (minimal quoting, quotes doubled), for text without CR.
+    """A CSV cell as ``csv.writer(lineterminator="\\n")`` writes it: quoted (quotes doubled) when it holds
+    a comma, a quote or a newline.
 
-    Prediction rows are formatted with this rather than ``csv.writer``: a streamed run writes one per item,
-    and the writer's generic path costs more per row than the checks a row of known cells needs. The
-    tests hold it to ``claimbench.report.json.predictions_csv``, cell for cell.
+    Prediction rows are formatted with this rather than by ``csv.writer``: a streamed run writes one per
+    item, and the writer's generic path costs more per row than these checks. Text with a carriage
+    return is left to csv itself: it quotes one only from Python 3.11.9 and 3.12.3 on (CPython
+    gh-67044). The tests hold the rows to ``claimbench.report.json.predictions_csv``.
     """
-    if _NEEDS_QUOTES.search(text) is None:
-        return text
-    return '"' + text.replace('"', '""') + '"'
-
-
-def _csv_line(cells: Sequence[Any]) -> str:
-    """One CSV line by ``csv.writer`` itself (for cells :func:`_cell` does not cover)."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(cells)
-    return buffer.getvalue()
+    if _NEEDS_QUOTES.search(text) is not None:
+        return '"' + text.replace('"', '""') + '"'
+    if "\r" in text:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerow((text,))
+        return buffer.getvalue()[:-1]
+    return text
 
 
 def pick(values: list[T], slots: Sequence[int]) -> list[T]:
