@@ -30,7 +30,7 @@ from claimbench.dataset import (
     validate_dataset,
 )
 from claimbench.engines import check_batch
-from claimbench.metrics import calibration, classification_report
+from claimbench.metrics import brier_score, calibration, classification_report
 from claimbench.records import NUMERIC_CONSISTENCY, SOURCE_AGREEMENT, TASK_LABELS, Evidence, Verdict
 from claimbench.report.json import predictions_csv, write_report
 from claimbench.report.model import Prediction, Report
@@ -38,6 +38,7 @@ from claimbench.runner import (
     STREAM_MIN_RECORDS,
     VALIDATED,
     _binned_ece,
+    _brier,
     _calibration_bins,
     _classification,
     run,
@@ -324,6 +325,17 @@ def test_binned_ece_is_metrics_calibration(items: list[tuple[bool, float]], pick
     expected = calibration(correct[chosen].tolist(), confidence[chosen].tolist()).ece
     got = _binned_ece(_calibration_bins(confidence), correct, confidence, chosen)
     assert got == expected or (math.isnan(got) and math.isnan(expected))
+
+
+@given(items=st.lists(st.tuples(st.booleans(), st.floats(0, 1)), max_size=40))
+def test_brier_is_metrics_brier_score(items: list[tuple[bool, float]]) -> None:
+    """The runner's Brier score (one temporary array) is scikit-learn's, to rounding in the last digit."""
+    correct = np.array([c for c, _ in items], dtype=bool)
+    confidence = np.array([p for _, p in items], dtype=np.float64)
+    got, expected = _brier(correct, confidence), brier_score(correct.tolist(), confidence.tolist())
+    assert math.isclose(got, expected, rel_tol=1e-12, abs_tol=1e-15) or (
+        math.isnan(got) and math.isnan(expected)
+    )
 
 
 def test_bundled_datasets_stream_like_they_load(tmp_path: Path) -> None:

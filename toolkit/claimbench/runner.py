@@ -72,7 +72,6 @@ from claimbench.datasets import open_dataset
 from claimbench.engines import Engine, RawItems, batched, make_engine
 from claimbench.metrics import (
     ClassificationScores,
-    brier_score,
     calibration,
     classification_report,
     fnc1_score,
@@ -817,7 +816,10 @@ def _classification(gold: NDArray[Any], pred: NDArray[Any], labels: tuple[str, .
         return classification_report([], [], labels)
     codes = list(range(len(labels)))
     width = len(labels) + 1
-    counts = np.bincount(gold.astype(np.intp) * width + pred, minlength=len(labels) * width)
+    cell = gold.astype(np.intp)
+    cell *= width
+    cell += pred  # in place: one temporary array, however many items
+    counts = np.bincount(cell, minlength=len(labels) * width)
     pairs = np.flatnonzero(counts)
     y_true, y_pred, weight = pairs // width, pairs % width, counts[pairs].astype(np.float64)
     precision, recall, f1, support = precision_recall_fscore_support(
@@ -847,8 +849,20 @@ _BINS = 10
 def _calibration_bins(confidence: NDArray[np.float64]) -> NDArray[np.int8]:
     """Each item's bin in :func:`~claimbench.metrics.calibration` (``_BINS`` bins), computed once."""
     edges = np.arange(_BINS + 1) / _BINS
-    index = np.clip(np.searchsorted(edges, confidence, side="left") - 1, 0, _BINS - 1)
+    index = np.searchsorted(edges, confidence, side="left")
+    index -= 1  # in place: one temporary array of a million items, not three
+    np.clip(index, 0, _BINS - 1, out=index)
     return index.astype(np.int8)
+
+
+def _brier(correct: NDArray[np.bool_], confidence: NDArray[np.float64]) -> float:
+    """Mean of (confidence - correct)²: :func:`~claimbench.metrics.brier_score` to rounding in the last
+    digit (the tests check), with one temporary array where scikit-learn's input checks make several
+    copies of a million items. The bootstrap resamples use the same formula."""
+    if not confidence.size:
+        return math.nan
+    diff = confidence - correct
+    return float(np.square(diff, out=diff).mean())
 
 
 def _binned_ece(
@@ -1018,22 +1032,23 @@ class _Table:
         confidence = outcome.scores
         scored = (codes != n_labels) & ~np.isnan(confidence)
         if scored.any():
-            hits, conf = correct[scored], confidence[scored]
-            every = bool(scored.all())  # then a resample needs no filtered copy of its indices
-            bin_of = _calibration_bins(np.where(scored, confidence, 0.0))
+            every = bool(scored.all())  # then neither the items nor a resample's indices need filtering
+            hits, conf = (correct, confidence) if every else (correct[scored], confidence[scored])
+            bin_of = _calibration_bins(confidence if every else np.where(scored, confidence, 0.0))
 
             def brier(idx: IntArray) -> float:
                 chosen = idx if every else idx[scored[idx]]
                 if not chosen.size:
                     return math.nan
-                diff = confidence[chosen] - correct[chosen]
+                diff = confidence[chosen]  # a copy (fancy indexing), then worked on in place
+                diff -= correct[chosen]
                 return float(np.square(diff, out=diff).mean())
 
             def ece(idx: IntArray) -> float:
                 return _binned_ece(bin_of, correct, confidence, idx if every else idx[scored[idx]])
 
             cal = calibration(_seq(hits), _seq(conf))
-            metrics["brier"] = self._interval(brier_score(_seq(hits), _seq(conf)), brier)
+            metrics["brier"] = self._interval(_brier(hits, conf), brier)
             metrics["ece"] = self._interval(cal.ece, ece)
             reliability = tuple(
                 ReliabilityBin(b.lower, b.upper, b.count, b.mean_confidence, b.accuracy) for b in cal.bins

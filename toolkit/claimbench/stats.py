@@ -101,7 +101,7 @@ def _resamples(
     rng = np.random.default_rng(seed)
     if clusters is None:
         for _ in range(n_resamples):
-            yield rng.integers(0, n_items, size=n_items).astype(np.intp)
+            yield rng.integers(0, n_items, size=n_items, dtype=np.intp)  # int64: the stream of the default
         return
     # Group item indices by cluster in order of first appearance (clusters
     # need only be hashable, not sortable, and the order must be stable).
