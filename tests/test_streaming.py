@@ -43,6 +43,7 @@ from claimbench.runner import (
     _classification,
     run,
 )
+from claimbench.spec import BootstrapSpec
 from claimbench.streaming import Finish
 from tests.conftest import tiny_records, write_records
 from tests.test_runner import CALLS, INTERRUPT_AT, SPEC, make_dataset, registry, spec_for
@@ -336,6 +337,26 @@ def test_brier_is_metrics_brier_score(items: list[tuple[bool, float]]) -> None:
     assert math.isclose(got, expected, rel_tol=1e-12, abs_tol=1e-15) or (
         math.isnan(got) and math.isnan(expected)
     )
+
+
+def test_cluster_codes_are_stored_only_once_items_share_a_cluster() -> None:
+    """Standalone claims (each its own cluster) cost no cluster array; the first shared one makes it."""
+    from types import SimpleNamespace
+
+    from claimbench.runner import _Collect
+
+    collect = _Collect(SimpleNamespace(articles={"a1": None}, id="d"), NUMERIC_CONSISTENCY)  # type: ignore[arg-type]
+    collect.add(["consistent"] * 3, ["c0", "c1", "c2"])
+    assert collect.clusters is None
+    collect.add(["consistent"] * 3, ["a1", "c4", "a1"])
+    table = collect.table(BootstrapSpec(resamples=10), 0)
+    assert table.cluster_codes is not None
+    assert table.cluster_codes.tolist() == [0, 1, 2, 3, 4, 3]
+    assert (table.distinct, table.n) == (5, 6)
+    only = _Collect(SimpleNamespace(articles={}, id="d"), NUMERIC_CONSISTENCY)  # type: ignore[arg-type]
+    only.add(["consistent"] * 2, ["c0", "c1"])
+    assert only.table(BootstrapSpec(resamples=10), 0).cluster_codes is None
+    assert only.table(BootstrapSpec(resamples=10), 0).clusters is None
 
 
 def test_bundled_datasets_stream_like_they_load(tmp_path: Path) -> None:

@@ -59,12 +59,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from claimbench._io import write_text
-from claimbench.cache import (
-    CACHE_DIR,
-    CacheScope,
-    VerdictCache,
-    plain_params,
-)
+from claimbench.cache import CACHE_DIR, CacheScope, VerdictCache, plain_params
 from claimbench.checkers.base import Checker
 from claimbench.checkers.registry import Registry, discover
 from claimbench.dataset import MANIFEST, STREAM_CHUNK, Dataset, DatasetError, DatasetStream, open_stream
@@ -694,7 +689,7 @@ class _Collect:
         self._labels = {label: i for i, label in enumerate(TASK_LABELS[task])}
         self._clusters = _Clusters(dataset.articles)
         self.gold = array("b")
-        self.clusters = array("i")
+        self.clusters: array[int] | None = None  # None while every item so far is its own cluster
 
     @property
     def n(self) -> int:
@@ -702,15 +697,21 @@ class _Collect:
 
     def add(self, gold: Sequence[str], clusters: Sequence[str]) -> None:
         """The gold labels and cluster ids of the next items."""
+        start = len(self.gold)
         self.gold.extend([self._labels[g] for g in gold])
-        self.clusters.extend([self._clusters.code(c) for c in clusters])
+        codes = [self._clusters.code(c) for c in clusters]
+        if self.clusters is None:
+            if codes == list(range(start, start + len(codes))):
+                return  # still one cluster per item: the codes are the positions, not worth storing
+            self.clusters = array("i", range(start))
+        self.clusters.extend(codes)
 
     def table(self, boot: BootstrapSpec, seed: int) -> _Table:
         return _Table.of(
             self.dataset.id,
             self.task,
             np.frombuffer(self.gold, dtype=np.int8),
-            np.frombuffer(self.clusters, dtype=np.int32),
+            None if self.clusters is None else np.frombuffer(self.clusters, dtype=np.int32),
             self._clusters.distinct,
             boot,
             seed,
@@ -914,7 +915,8 @@ class _Table:
     """The items of one dataset and task as codes, with what every checker's scoring shares.
 
     Gold labels are codes (indices into ``labels``) and clusters integer codes, a few bytes an item, so
-    a streamed million items scores in little memory; ``items`` and ``cluster_ids`` are kept only for a
+    a streamed million items scores in little memory (``cluster_codes`` is ``None`` when every item is
+    its own cluster, as standalone claims are); ``items`` and ``cluster_ids`` are kept only for a
     dataset loaded whole, whose report carries predictions.
     """
 
@@ -922,7 +924,7 @@ class _Table:
     task: str
     labels: tuple[str, ...]
     gold_codes: NDArray[np.int8]
-    cluster_codes: NDArray[np.int32]
+    cluster_codes: NDArray[np.int32] | None
     distinct: int
     boot: BootstrapSpec
     seed: int
@@ -947,7 +949,7 @@ class _Table:
         dataset: str,
         task: str,
         gold: NDArray[np.int8],
-        clusters: NDArray[np.int32],
+        clusters: NDArray[np.int32] | None,
         distinct: int,
         boot: BootstrapSpec,
         seed: int,
@@ -977,7 +979,10 @@ class _Table:
     @cached_property
     def clusters(self) -> list[int] | None:
         """Cluster codes for the bootstrap when it resamples articles, else ``None``."""
-        return self.cluster_codes.tolist() if self.unit == "article" else None
+        if self.unit != "article" or self.cluster_codes is None:  # None: each item is its own cluster
+            return None
+        codes: list[int] = self.cluster_codes.tolist()
+        return codes
 
     def compact(self, verdicts: Sequence[Verdict]) -> _Compact:
         """Verdicts aligned with the items as label codes and scores."""
