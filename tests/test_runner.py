@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 from jsonschema import Draft202012Validator
 
@@ -21,7 +20,6 @@ from claimbench.checkers.baseline import MajorityBaseline
 from claimbench.checkers.registry import CheckerInfo, Registry
 from claimbench.cli import main
 from claimbench.dataset import load_dataset, write_dataset
-from claimbench.metrics import classification_report
 from claimbench.records import (
     NUMERIC_CONSISTENCY,
     NUMERIC_LABELS,
@@ -46,7 +44,7 @@ from claimbench.report.json import (
     write_report,
 )
 from claimbench.report.model import Report
-from claimbench.runner import _macro_f1, format_table, headline_rows, resampling_unit, run
+from claimbench.runner import format_table, headline_rows, run
 from claimbench.schema import load_schema
 from claimbench.spec import BenchmarkSpec, SpecError, load_spec
 from claimbench.testing import check_checker, sample_context, sample_items
@@ -261,20 +259,6 @@ def test_run_scores_everything(tmp_path: Path, data: Path) -> None:
     assert [len(a.claims) for a in report.articles] == [5] * 6
     assert "numpy" in report.environment["packages"]
     assert min(report.timings["wall_seconds"], report.timings["peak_memory_mb"]) > 0
-
-
-def test_fast_macro_f1_matches_metrics() -> None:
-    rng = np.random.default_rng(0)
-    for n_labels in (3, 4):
-        labels = [f"l{i}" for i in range(n_labels)]
-        for _ in range(50):
-            n = int(rng.integers(1, 40))
-            gold = rng.integers(0, n_labels, n)
-            pred = rng.integers(0, n_labels + 1, n)  # n_labels = no prediction
-            expected = classification_report(
-                [labels[g] for g in gold], [labels[p] if p < n_labels else None for p in pred], labels
-            ).macro_f1
-            assert _macro_f1(gold, pred, n_labels) == pytest.approx(expected, abs=1e-12)
 
 
 def test_checker_error_is_counted_and_the_run_goes_on(tmp_path: Path, data: Path) -> None:
@@ -605,12 +589,6 @@ def test_verdict_schema_matches_verdicts() -> None:
 def test_task_enum_in_schema_matches_records() -> None:
     schema = load_schema("report")
     assert schema["$defs"]["task_scores"]["properties"]["task"]["enum"] == list(TASK_LABELS)
-
-
-def test_resampling_unit() -> None:
-    assert resampling_unit(["a"] * 10) == "item"  # one article: resampling it is meaningless
-    assert resampling_unit([str(i) for i in range(10)]) == "item"  # no clustering
-    assert resampling_unit([str(i // 2) for i in range(10)]) == "article"
 
 
 def test_headline_table(tmp_path: Path, data: Path) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from claimbench.cache import CacheScope, decode_verdict
@@ -30,20 +30,10 @@ from claimbench.dataset import (
     validate_dataset,
 )
 from claimbench.engines import check_batch
-from claimbench.metrics import brier_score, calibration, classification_report
 from claimbench.records import NUMERIC_CONSISTENCY, SOURCE_AGREEMENT, TASK_LABELS, Evidence, Verdict
 from claimbench.report.json import predictions_csv, write_report
 from claimbench.report.model import Prediction, Report
-from claimbench.runner import (
-    STREAM_MIN_RECORDS,
-    VALIDATED,
-    _binned_ece,
-    _brier,
-    _calibration_bins,
-    _classification,
-    run,
-)
-from claimbench.spec import BootstrapSpec
+from claimbench.runner import STREAM_MIN_RECORDS, VALIDATED, run
 from claimbench.streaming import Finish
 from tests.conftest import tiny_records, write_records
 from tests.test_runner import CALLS, INTERRUPT_AT, SPEC, make_dataset, registry, spec_for
@@ -292,71 +282,6 @@ def test_joblib_engine_streams_in_windows(tmp_path: Path) -> None:
     )
     assert parallel.spec["run"]["engine"] == "joblib"
     assert outcome(parallel) == outcome(serial)
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    n_labels=st.sampled_from([3, 4]),
-    pairs=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 4)), min_size=1, max_size=40),
-)
-def test_classification_on_codes_is_the_metrics_report(n_labels: int, pairs: list[tuple[int, int]]) -> None:
-    labels = tuple(f"l{i}" for i in range(n_labels))
-    gold = np.array([g % n_labels for g, _ in pairs], dtype=np.int8)
-    pred = np.array([min(p, n_labels) for _, p in pairs], dtype=np.int8)
-    expected = classification_report(
-        [labels[g] for g in gold], [labels[p] if p < n_labels else None for p in pred], labels
-    )
-    assert _classification(gold, pred, labels) == expected
-
-
-@settings(max_examples=80, deadline=None)
-@example(items=[(True, 0.3), (False, 0.25)], picks=[0, 1])  # an edge belongs to the bin below it
-@given(
-    items=st.lists(
-        st.tuples(st.booleans(), st.sampled_from([0.0, 0.1, 0.25, 0.3, 0.5, 0.95, 1.0]) | st.floats(0, 1)),
-        min_size=1,
-        max_size=40,
-    ),
-    picks=st.lists(st.integers(0, 10**6), max_size=60),
-)
-def test_binned_ece_is_metrics_calibration(items: list[tuple[bool, float]], picks: list[int]) -> None:
-    correct = np.array([c for c, _ in items], dtype=bool)
-    confidence = np.array([p for _, p in items], dtype=np.float64)
-    chosen = np.array([k % len(items) for k in picks], dtype=np.intp)  # a resample, repeats and all
-    expected = calibration(correct[chosen].tolist(), confidence[chosen].tolist()).ece
-    got = _binned_ece(_calibration_bins(confidence), correct, confidence, chosen)
-    assert got == expected or (math.isnan(got) and math.isnan(expected))
-
-
-@given(items=st.lists(st.tuples(st.booleans(), st.floats(0, 1)), max_size=40))
-def test_brier_is_metrics_brier_score(items: list[tuple[bool, float]]) -> None:
-    """The runner's Brier score (one temporary array) is scikit-learn's, to rounding in the last digit."""
-    correct = np.array([c for c, _ in items], dtype=bool)
-    confidence = np.array([p for _, p in items], dtype=np.float64)
-    got, expected = _brier(correct, confidence), brier_score(correct.tolist(), confidence.tolist())
-    assert math.isclose(got, expected, rel_tol=1e-12, abs_tol=1e-15) or (
-        math.isnan(got) and math.isnan(expected)
-    )
-
-
-def test_cluster_codes_are_stored_only_once_items_share_a_cluster() -> None:
-    """Standalone claims (each its own cluster) cost no cluster array; the first shared one makes it."""
-    from types import SimpleNamespace
-
-    from claimbench.runner import _Collect
-
-    collect = _Collect(SimpleNamespace(articles={"a1": None}, id="d"), NUMERIC_CONSISTENCY)  # type: ignore[arg-type]
-    collect.add(["consistent"] * 3, ["c0", "c1", "c2"])
-    assert collect.clusters is None
-    collect.add(["consistent"] * 3, ["a1", "c4", "a1"])
-    table = collect.table(BootstrapSpec(resamples=10), 0)
-    assert table.cluster_codes is not None
-    assert table.cluster_codes.tolist() == [0, 1, 2, 3, 4, 3]
-    assert (table.distinct, table.n) == (5, 6)
-    only = _Collect(SimpleNamespace(articles={}, id="d"), NUMERIC_CONSISTENCY)  # type: ignore[arg-type]
-    only.add(["consistent"] * 2, ["c0", "c1"])
-    assert only.table(BootstrapSpec(resamples=10), 0).cluster_codes is None
-    assert only.table(BootstrapSpec(resamples=10), 0).clusters is None
 
 
 def test_bundled_datasets_stream_like_they_load(tmp_path: Path) -> None:

@@ -3,8 +3,9 @@
 For each dataset × task × checker of the spec the runner takes the task's items (the first ``limit``),
 reuses every verdict the cache holds, computes the missing ones in batches on an engine
 (:mod:`claimbench.engines`) and writes each batch to the cache the moment it completes. Then it scores
-every checker (:mod:`claimbench.metrics`, intervals from :mod:`claimbench.stats`, resampling by article),
-compares every two checkers on the same dataset and task, and records timings and the environment.
+every checker (:mod:`claimbench.scoring`: the metrics of :mod:`claimbench.metrics` with intervals from
+:mod:`claimbench.stats`, resampling by article), compares every two checkers on the same dataset and
+task, and records timings and the environment.
 
 **Resuming.** Because a batch is committed to the cache as soon as it is back, a run that is stopped —
 Ctrl-C, an exception, ``kill -9`` — loses at most the batches in flight. Running the same spec again
@@ -21,9 +22,11 @@ of the checker's cache key, and the report records, per checker, where it was fi
 manifest counts more than :data:`STREAM_MIN_RECORDS` claims and relations) is validated in one streaming
 pass (:func:`claimbench.dataset.open_stream`; once per dataset checksum and output directory, recorded in
 ``cache/validated.json``) and its items are then read chunk by chunk, once per checker. The runner holds
-at most the chunks whose batches are in flight: each batch is written to the cache as it completes, and
-of each verdict only a label code and a score stay (a few bytes per item, the gold codes and cluster ids
-likewise), which is all the metrics, intervals and comparisons need. Prediction rows are written to
+at most the chunks whose batches are in flight. Each batch is reduced where it was checked — on the
+worker — to its cache shard, label codes, scores and prediction rows (:mod:`claimbench.streaming`), the
+shard is written to the cache as it arrives, and of each verdict only a label code and a score stay (a
+few bytes per item, the gold codes and cluster ids likewise), which is all the metrics, intervals and
+comparisons need. Prediction rows are written to
 ``cache/predictions.stream.csv`` as they come, in item order, and :func:`claimbench.report.json.write_report`
 copies them to ``predictions.csv``; the report itself then carries no predictions (``report.json`` of a
 million items would not be read by anyone). Cached verdicts are found through an index of the scope's
@@ -39,7 +42,6 @@ import hashlib
 import itertools
 import json
 import logging
-import math
 import os
 import platform
 import subprocess
@@ -47,10 +49,9 @@ import sys
 import time
 from array import array
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -65,13 +66,7 @@ from claimbench.checkers.registry import Registry, discover
 from claimbench.dataset import MANIFEST, STREAM_CHUNK, Dataset, DatasetError, DatasetStream, open_stream
 from claimbench.datasets import open_dataset
 from claimbench.engines import Engine, RawItems, batched, make_engine
-from claimbench.metrics import (
-    ClassificationScores,
-    calibration,
-    classification_report,
-    fnc1_score,
-)
-from claimbench.records import SOURCE_AGREEMENT, TASK_LABELS, Item, Verdict, gold_label
+from claimbench.records import Item, Verdict
 from claimbench.report.model import (
     ArticleView,
     CheckerRun,
@@ -79,14 +74,12 @@ from claimbench.report.model import (
     Comparison,
     DatasetInfo,
     Estimate,
-    LabelScore,
     Prediction,
-    ReliabilityBin,
     Report,
     TaskScores,
 )
-from claimbench.spec import BenchmarkSpec, BootstrapSpec, CheckerSpec, DatasetSpec, SpecError
-from claimbench.stats import benjamini_hochberg, bootstrap_ci, mcnemar, paired_bootstrap_diff
+from claimbench.scoring import Collect, Compact, Table, adjust
+from claimbench.spec import BenchmarkSpec, CheckerSpec, DatasetSpec, SpecError
 from claimbench.streaming import Finish, Finished, ShardIndex, Spool, StreamBatch, Window, pick
 
 log = logging.getLogger("claimbench.runner")
@@ -141,23 +134,11 @@ class _Planned:
 
 
 @dataclass
-class _Compact:
-    """What scoring keeps of one checker's verdicts on a dataset and task, aligned with the items.
-
-    ``codes``: the label's index in the task's labels, ``len(labels)`` for none (a checker error);
-    ``scores``: the verdict's score, NaN for none. Nine bytes an item, whatever the verdicts held.
-    """
-
-    codes: NDArray[np.int8]
-    scores: NDArray[np.float64]
-
-
-@dataclass
 class _Outcome:
     """One checker's verdicts on one dataset and task, compacted for scoring."""
 
     planned: _Planned
-    compact: _Compact
+    compact: Compact
 
 
 @dataclass
@@ -215,7 +196,7 @@ def run(
     streamed = any(isinstance(d, DatasetStream) for d in datasets)
 
     outcomes: dict[tuple[str, str], list[_Outcome]] = {}
-    tables: dict[tuple[str, str], _Table] = {}
+    tables: dict[tuple[str, str], Table] = {}
     predictions: list[Prediction] = []
     try:
         with (
@@ -232,7 +213,7 @@ def run(
                         continue
                     results: list[_Outcome] = []
                     if isinstance(dataset, DatasetStream):
-                        collect = _Collect(dataset, task)
+                        collect = Collect(dataset, task)
                         for p in runners:
                             compact = _judge_stream(
                                 p, dataset, task, context, cache, engine, spec, timer, bars, spool,
@@ -251,7 +232,7 @@ def run(
                             items = items[: spec.limit]
                         if not items:
                             continue
-                        table = _Table.build(dataset, task, items, spec.bootstrap, spec.seed)
+                        table = Table.build(dataset, task, items, spec.bootstrap, spec.seed)
                         for p in runners:
                             verdicts = _judge(
                                 p, dataset, task, items, context, cache, engine, spec, timer,
@@ -279,7 +260,7 @@ def run(
             for i, a in enumerate(results):
                 for b in results[i + 1 :]:
                     pending.append(table.compare(a.planned.label, a.compact, b.planned.label, b.compact))
-        comparisons = _adjust(pending, spec.bootstrap.alpha)
+        comparisons = adjust(pending, spec.bootstrap.alpha)
 
     wall = time.perf_counter() - started
     reused = sum(p.reused for p in planned)
@@ -534,11 +515,11 @@ def _judge_stream(
     timer: _Timer,
     bars: _Bars,
     spool: Spool,
-    collect: _Collect | None,
+    collect: Collect | None,
     *,
     use_cache: bool,
     retry_errors: bool,
-) -> _Compact:
+) -> Compact:
     """Every item's verdict, as :func:`_judge`, but reading the items chunk by chunk and keeping codes only.
 
     A generator reads a chunk, finds its cached verdicts (:class:`ShardIndex`) and hands the engine the
@@ -654,68 +635,7 @@ def _judge_stream(
             "%s on %s/%s: %d item(s): %d reused from the cache, %d computed%s; %d error(s) (streamed)",
             p.label, dataset.id, task, n, reused, n - reused, rate, counts["errors"],
         )  # fmt: skip
-    return _Compact(np.frombuffer(codes, dtype=np.int8), np.frombuffer(scores, dtype=np.float64))
-
-
-class _Clusters:
-    """Cluster ids as integer codes, numbered in order of first appearance.
-
-    ``shared``: the ids that can be the cluster of several items (article ids); any other id is an item's
-    own (unique) id, a cluster of one that gets a fresh code and is not remembered — so a streamed
-    million standalone claims costs no million-entry dictionary. ``None``: remember every id.
-    """
-
-    def __init__(self, shared: Mapping[str, Any] | None = None) -> None:
-        self._codes: dict[str, int] = {}
-        self._shared = shared
-        self.distinct = 0
-
-    def code(self, cluster: str) -> int:
-        code = self._codes.get(cluster)
-        if code is None:
-            code = self.distinct
-            self.distinct += 1
-            if self._shared is None or cluster in self._shared:
-                self._codes[cluster] = code
-        return code
-
-
-class _Collect:
-    """Gold label and cluster codes of a streamed task's items, gathered as the first checker reads them."""
-
-    def __init__(self, dataset: DatasetStream, task: str) -> None:
-        self.dataset = dataset
-        self.task = task
-        self._labels = {label: i for i, label in enumerate(TASK_LABELS[task])}
-        self._clusters = _Clusters(dataset.articles)
-        self.gold = array("b")
-        self.clusters: array[int] | None = None  # None while every item so far is its own cluster
-
-    @property
-    def n(self) -> int:
-        return len(self.gold)
-
-    def add(self, gold: Sequence[str], clusters: Sequence[str]) -> None:
-        """The gold labels and cluster ids of the next items."""
-        start = len(self.gold)
-        self.gold.extend([self._labels[g] for g in gold])
-        codes = [self._clusters.code(c) for c in clusters]
-        if self.clusters is None:
-            if codes == list(range(start, start + len(codes))):
-                return  # still one cluster per item: the codes are the positions, not worth storing
-            self.clusters = array("i", range(start))
-        self.clusters.extend(codes)
-
-    def table(self, boot: BootstrapSpec, seed: int) -> _Table:
-        return _Table.of(
-            self.dataset.id,
-            self.task,
-            np.frombuffer(self.gold, dtype=np.int8),
-            None if self.clusters is None else np.frombuffer(self.clusters, dtype=np.int32),
-            self._clusters.distinct,
-            boot,
-            seed,
-        )
+    return Compact(np.frombuffer(codes, dtype=np.int8), np.frombuffer(scores, dtype=np.float64))
 
 
 class _Bars:
@@ -776,373 +696,6 @@ def _progress(show: bool) -> Iterator[_Bars]:
     )
     with progress:
         yield _Bars(progress)
-
-
-# ---------------------------------------------------------------------------------------------- scoring
-
-
-MIN_CLUSTERS = 5
-"""Fewest articles for resampling by article; with fewer the bootstrap resamples items instead."""
-
-
-def resampling_unit(clusters: Sequence[str]) -> str:
-    """``article`` when items cluster in enough articles to resample those, else ``item``.
-
-    Claims of one article are not independent, so resampling articles gives honest intervals; but with
-    a handful of articles (the Mosul dataset is one) every resample is nearly the whole dataset and the
-    interval collapses to a point, which would look like certainty. Then items are resampled (intervals
-    too narrow for clustered data, and the report says which unit was used).
-    """
-    return _unit(len(set(clusters)), len(clusters))
-
-
-def _unit(distinct: int, n: int) -> str:
-    """:func:`resampling_unit` from the number of distinct clusters and of items."""
-    return "article" if MIN_CLUSTERS <= distinct < n else "item"
-
-
-def _classification(gold: NDArray[Any], pred: NDArray[Any], labels: tuple[str, ...]) -> ClassificationScores:
-    """:func:`~claimbench.metrics.classification_report` on label codes (``len(labels)``: no prediction).
-
-    The same scikit-learn calls, made on the distinct (gold, predicted) pairs weighted by how often each
-    occurs: the weights are integers, so every sum is exact and the numbers are those of the full arrays
-    (the tests check) — without handing scikit-learn arrays of a million items to encode and copy.
-    """
-    from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
-
-    from claimbench.metrics import LabelScores
-
-    n_items = len(gold)
-    if n_items == 0:
-        return classification_report([], [], labels)
-    codes = list(range(len(labels)))
-    width = len(labels) + 1
-    cell = gold.astype(np.intp)
-    cell *= width
-    cell += pred  # in place: one temporary array, however many items
-    counts = np.bincount(cell, minlength=len(labels) * width)
-    pairs = np.flatnonzero(counts)
-    y_true, y_pred, weight = pairs // width, pairs % width, counts[pairs].astype(np.float64)
-    precision, recall, f1, support = precision_recall_fscore_support(
-        y_true, y_pred, labels=codes, average=None, zero_division=0, sample_weight=weight
-    )
-    matrix = confusion_matrix(y_true, y_pred, labels=codes, sample_weight=weight)
-    n_errors = int(counts[len(labels) :: width].sum())
-    return ClassificationScores(
-        labels=tuple(labels),
-        accuracy=float(accuracy_score(y_true, y_pred, sample_weight=weight)),
-        macro_f1=float(np.mean(f1)),
-        per_label=tuple(
-            LabelScores(label, float(precision[i]), float(recall[i]), float(f1[i]), int(support[i]))
-            for i, label in enumerate(labels)
-        ),
-        confusion=tuple(tuple(int(x) for x in row) for row in matrix),
-        n_items=n_items,
-        n_errors=n_errors,
-        coverage=(n_items - n_errors) / n_items,
-    )
-
-
-_BINS = 10
-"""Bins of the reliability diagram and the ECE (metrics.calibration's default)."""
-
-
-def _calibration_bins(confidence: NDArray[np.float64]) -> NDArray[np.int8]:
-    """Each item's bin in :func:`~claimbench.metrics.calibration` (``_BINS`` bins), computed once."""
-    edges = np.arange(_BINS + 1) / _BINS
-    index = np.searchsorted(edges, confidence, side="left")
-    index -= 1  # in place: one temporary array of a million items, not three
-    np.clip(index, 0, _BINS - 1, out=index)
-    return index.astype(np.int8)
-
-
-def _brier(correct: NDArray[np.bool_], confidence: NDArray[np.float64]) -> float:
-    """Mean of (confidence - correct)²: :func:`~claimbench.metrics.brier_score` to rounding in the last
-    digit (the tests check), with one temporary array where scikit-learn's input checks make several
-    copies of a million items. The bootstrap resamples use the same formula."""
-    if not confidence.size:
-        return math.nan
-    diff = confidence - correct
-    return float(np.square(diff, out=diff).mean())
-
-
-def _binned_ece(
-    bin_of: NDArray[np.int8], correct: NDArray[np.bool_], confidence: NDArray[np.float64], chosen: IntArray
-) -> float:
-    """ECE of the items ``chosen`` (a bootstrap resample), as :func:`~claimbench.metrics.calibration`.
-
-    The same bins, sums and formula, from the precomputed bins: a resample costs three bincounts, not a
-    fresh binning of every item (the tests check equality).
-    """
-    n = int(chosen.size)
-    if not n:
-        return math.nan
-    bins = bin_of[chosen]
-    counts = np.bincount(bins, minlength=_BINS)
-    sums = np.bincount(bins, weights=confidence[chosen], minlength=_BINS)
-    right = np.bincount(bins[correct[chosen]], minlength=_BINS)
-    total = 0.0
-    for m in range(_BINS):
-        count = int(counts[m])
-        if count:
-            total += count / n * abs(float(right[m] / count) - float(sums[m] / count))
-    return total
-
-
-def _fnc1_points(labels: tuple[str, ...]) -> NDArray[np.float64]:
-    """FNC-1 points of each (gold, predicted) code pair; the last column is no prediction (no points)."""
-    return np.array([[fnc1_score([g], [t]).raw for t in (*labels, None)] for g in labels], dtype=np.float64)
-
-
-def _macro_f1(gold: NDArray[np.integer[Any]], pred: NDArray[np.integer[Any]], n_labels: int) -> float:
-    """Macro-F1 from label codes (``pred == n_labels``: no prediction), as ``classification_report``.
-
-    F1 per label is 2·TP / (2·TP + FP + FN), 0 when undefined (scikit-learn's ``zero_division=0``); a
-    missing prediction is a false negative of its gold label only. The bootstrap calls this thousands of
-    times, where scikit-learn's input validation would dominate the run; ``tests/test_runner.py`` checks
-    it against :func:`claimbench.metrics.classification_report`.
-    """
-    width = n_labels + 1
-    matrix = np.bincount(gold * width + pred, minlength=n_labels * width).reshape(n_labels, width)
-    tp = np.diagonal(matrix[:, :n_labels])
-    denominator = matrix[:, :n_labels].sum(axis=0) + matrix.sum(axis=1)
-    f1 = np.divide(2.0 * tp, denominator, out=np.zeros(n_labels), where=denominator > 0)
-    return float(f1.mean())
-
-
-@dataclass
-class _Table:
-    """The items of one dataset and task as codes, with what every checker's scoring shares.
-
-    Gold labels are codes (indices into ``labels``) and clusters integer codes, a few bytes an item, so
-    a streamed million items scores in little memory (``cluster_codes`` is ``None`` when every item is
-    its own cluster, as standalone claims are); ``items`` and ``cluster_ids`` are kept only for a
-    dataset loaded whole, whose report carries predictions.
-    """
-
-    dataset: str
-    task: str
-    labels: tuple[str, ...]
-    gold_codes: NDArray[np.int8]
-    cluster_codes: NDArray[np.int32] | None
-    distinct: int
-    boot: BootstrapSpec
-    seed: int
-    items: Sequence[Item] = ()
-    cluster_ids: Sequence[str] = ()
-
-    @classmethod
-    def build(
-        cls, dataset: Dataset, task: str, items: Sequence[Item], boot: BootstrapSpec, seed: int
-    ) -> _Table:
-        """The table of items held in memory."""
-        code_of = {label: i for i, label in enumerate(TASK_LABELS[task])}
-        gold = np.array([code_of[str(gold_label(task, item))] for item in items], dtype=np.int8)
-        cluster_ids = [dataset.cluster_of(item) for item in items]
-        clusters = _Clusters()
-        codes = np.array([clusters.code(c) for c in cluster_ids], dtype=np.int32)
-        return cls.of(dataset.id, task, gold, codes, clusters.distinct, boot, seed, items, cluster_ids)
-
-    @classmethod
-    def of(
-        cls,
-        dataset: str,
-        task: str,
-        gold: NDArray[np.int8],
-        clusters: NDArray[np.int32] | None,
-        distinct: int,
-        boot: BootstrapSpec,
-        seed: int,
-        items: Sequence[Item] = (),
-        cluster_ids: Sequence[str] = (),
-    ) -> _Table:
-        """A table from codes (warning when few articles hold many items)."""
-        n = len(gold)
-        if _unit(distinct, n) == "item" and distinct < n:
-            log.warning(
-                "%s/%s: the %d item(s) lie in only %d article(s); the bootstrap resamples items, so "
-                "intervals ignore the correlation of items within an article",
-                dataset, task, n, distinct,
-            )  # fmt: skip
-        labels = TASK_LABELS[task]
-        return cls(dataset, task, labels, gold, clusters, distinct, boot, seed, items, cluster_ids)
-
-    @property
-    def n(self) -> int:
-        return len(self.gold_codes)
-
-    @property
-    def unit(self) -> str:
-        """What the bootstrap resamples: ``article`` or ``item`` (:func:`resampling_unit`)."""
-        return _unit(self.distinct, self.n)
-
-    @cached_property
-    def clusters(self) -> list[int] | None:
-        """Cluster codes for the bootstrap when it resamples articles, else ``None``."""
-        if self.unit != "article" or self.cluster_codes is None:  # None: each item is its own cluster
-            return None
-        codes: list[int] = self.cluster_codes.tolist()
-        return codes
-
-    def compact(self, verdicts: Sequence[Verdict]) -> _Compact:
-        """Verdicts aligned with the items as label codes and scores."""
-        code_of = {label: i for i, label in enumerate(self.labels)}
-        missing = len(self.labels)
-        return _Compact(
-            np.fromiter(
-                (code_of[v.label] if v.label is not None else missing for v in verdicts),
-                dtype=np.int8,
-                count=len(verdicts),
-            ),
-            np.fromiter(
-                (v.score if v.score is not None else math.nan for v in verdicts),
-                dtype=np.float64,
-                count=len(verdicts),
-            ),
-        )
-
-    def _interval(self, value: float, statistic: Callable[[IntArray], float]) -> Estimate:
-        ci = bootstrap_ci(
-            statistic,
-            self.n,
-            clusters=self.clusters,
-            n_resamples=self.boot.resamples,
-            confidence=self.boot.confidence,
-            seed=self.seed,
-        )
-        return Estimate(value, ci.low, ci.high)
-
-    def score(self, checker: str, outcome: _Compact) -> TaskScores:
-        """Headline metrics with intervals, per-label scores, confusion and calibration of one checker."""
-        codes, gold, n_labels = outcome.codes, self.gold_codes, len(self.labels)
-        report = _classification(gold, codes, self.labels)
-        correct = codes == gold
-        metrics: dict[str, Estimate] = {
-            "accuracy": self._interval(report.accuracy, lambda idx: float(correct[idx].mean())),
-            "macro_f1": self._interval(
-                report.macro_f1, lambda idx: _macro_f1(gold[idx], codes[idx], n_labels)
-            ),
-        }
-        maximum = None
-        if self.task == SOURCE_AGREEMENT:
-            table = _fnc1_points(self.labels)
-            points, best = table[gold, codes], table[gold, gold]
-            raw, maximum = float(points.sum()), float(best.sum())  # quarters: summed exactly
-            percent = 100.0 * raw / maximum if maximum > 0 else math.nan
-            metrics["fnc1_score"] = self._interval(raw, lambda idx: float(points[idx].sum()))
-            metrics["fnc1_percent"] = self._interval(
-                percent, lambda idx: float(100.0 * points[idx].sum() / best[idx].sum())
-            )
-        reliability: tuple[ReliabilityBin, ...] = ()
-        confidence = outcome.scores
-        scored = (codes != n_labels) & ~np.isnan(confidence)
-        if scored.any():
-            every = bool(scored.all())  # then neither the items nor a resample's indices need filtering
-            hits, conf = (correct, confidence) if every else (correct[scored], confidence[scored])
-            bin_of = _calibration_bins(confidence if every else np.where(scored, confidence, 0.0))
-
-            def brier(idx: IntArray) -> float:
-                chosen = idx if every else idx[scored[idx]]
-                if not chosen.size:
-                    return math.nan
-                diff = confidence[chosen]  # a copy (fancy indexing), then worked on in place
-                diff -= correct[chosen]
-                return float(np.square(diff, out=diff).mean())
-
-            def ece(idx: IntArray) -> float:
-                return _binned_ece(bin_of, correct, confidence, idx if every else idx[scored[idx]])
-
-            cal = calibration(_seq(hits), _seq(conf))
-            metrics["brier"] = self._interval(_brier(hits, conf), brier)
-            metrics["ece"] = self._interval(cal.ece, ece)
-            reliability = tuple(
-                ReliabilityBin(b.lower, b.upper, b.count, b.mean_confidence, b.accuracy) for b in cal.bins
-            )
-        return TaskScores(
-            dataset=self.dataset,
-            task=self.task,
-            checker=checker,
-            labels=self.labels,
-            n_items=report.n_items,
-            n_errors=report.n_errors,
-            coverage=report.coverage,
-            metrics=metrics,
-            per_label={s.label: LabelScore(s.precision, s.recall, s.f1, s.support) for s in report.per_label},
-            confusion=report.confusion,
-            reliability=reliability,
-            fnc1_maximum=maximum,
-        )
-
-    def predictions(self, checker: str, verdicts: Sequence[Verdict]) -> Iterator[Prediction]:
-        """One row per item (a table of items held in memory)."""
-        for item, gold, cluster, v in zip(
-            self.items, self.gold_codes.tolist(), self.cluster_ids, verdicts, strict=True
-        ):
-            yield Prediction(
-                dataset=self.dataset,
-                task=self.task,
-                item_id=item.id,
-                checker=checker,
-                gold=self.labels[gold],
-                predicted=v.label,
-                score=v.score,
-                error=v.error,
-                explanation=v.explanation,
-                cluster=cluster,
-            )
-
-    def compare(self, name_a: str, a: _Compact, name_b: str, b: _Compact) -> Comparison:
-        """McNemar on correctness and a paired bootstrap of macro-F1 (A − B); BH is applied later."""
-        gold, n_labels = self.gold_codes, len(self.labels)
-        test = mcnemar(_seq(a.codes == gold), _seq(b.codes == gold))
-        diff = paired_bootstrap_diff(
-            lambda idx: _macro_f1(gold[idx], a.codes[idx], n_labels),
-            lambda idx: _macro_f1(gold[idx], b.codes[idx], n_labels),
-            self.n,
-            clusters=self.clusters,
-            n_resamples=self.boot.resamples,
-            confidence=self.boot.confidence,
-            seed=self.seed,
-        )
-        return Comparison(
-            dataset=self.dataset,
-            task=self.task,
-            checker_a=name_a,
-            checker_b=name_b,
-            b=test.b,
-            c=test.c,
-            p_value=test.p_value,
-            p_adjusted=test.p_value,
-            significant=False,
-            macro_f1_difference=Estimate(diff.estimate, diff.low, diff.high),
-        )
-
-
-def _seq(values: NDArray[Any]) -> Sequence[Any]:
-    """A numpy array where the metrics' signatures say ``Sequence`` (they call ``np.asarray`` on it)."""
-    return values  # type: ignore[return-value]
-
-
-def _adjust(comparisons: Sequence[Comparison], alpha: float) -> tuple[Comparison, ...]:
-    """Benjamini–Hochberg across every comparison of the run."""
-    if not comparisons:
-        return ()
-    adjusted, reject = benjamini_hochberg([c.p_value for c in comparisons], alpha=alpha)
-    return tuple(
-        Comparison(
-            dataset=c.dataset,
-            task=c.task,
-            checker_a=c.checker_a,
-            checker_b=c.checker_b,
-            b=c.b,
-            c=c.c,
-            p_value=c.p_value,
-            p_adjusted=p,
-            significant=r,
-            macro_f1_difference=c.macro_f1_difference,
-        )
-        for c, p, r in zip(comparisons, adjusted, reject, strict=True)
-    )
 
 
 # ------------------------------------------------------------------------------------------ the record
