@@ -10,10 +10,13 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from claimbench import scoring
 from claimbench.metrics import brier_score, calibration, classification_report
-from claimbench.records import NUMERIC_CONSISTENCY
+from claimbench.records import NUMERIC_CONSISTENCY, SOURCE_AGREEMENT, TASK_LABELS
 from claimbench.scoring import (
     Collect,
+    Compact,
+    Table,
     _binned_ece,
     _brier,
     _calibration_bins,
@@ -103,3 +106,37 @@ def test_cluster_codes_are_stored_only_once_items_share_a_cluster() -> None:
     only.add(["consistent"] * 2, ["c0", "c1"])
     assert only.table(BootstrapSpec(resamples=10), 0).cluster_codes is None
     assert only.table(BootstrapSpec(resamples=10), 0).clusters is None
+
+
+@pytest.mark.parametrize("task", [NUMERIC_CONSISTENCY, SOURCE_AGREEMENT])
+def test_resample_statistics_in_chunks_are_the_whole_array_ones(
+    task: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Statistics over resamples larger than a chunk: counts exactly as on whole arrays, sums to rounding."""
+    rng = np.random.default_rng(3)
+    n_labels = len(TASK_LABELS[task])
+    n = 203
+    gold = rng.integers(0, n_labels, n).astype(np.int8)
+    codes = np.where(rng.random(n) < 0.6, gold, rng.integers(0, n_labels + 1, n)).astype(np.int8)
+    scores = np.where(rng.random(n) < 0.9, rng.random(n), np.nan)
+    table = Table.of("d", task, gold, None, n, BootstrapSpec(resamples=30), 0)
+
+    whole = table.score("x", Compact(codes, scores))
+    monkeypatch.setattr(scoring, "_CHUNK", 7)
+    chunked = table.score("x", Compact(codes, scores))
+    for name, estimate in whole.metrics.items():
+        other = chunked.metrics[name]
+        if name in ("brier", "ece"):
+            as_tuple = (estimate.value, estimate.low, estimate.high)
+            assert (other.value, other.low, other.high) == pytest.approx(as_tuple, rel=1e-12)
+        else:
+            assert other == estimate, name
+
+    idx = rng.integers(0, n, n)
+    keep = ~np.isnan(scores) & (codes != n_labels)
+    assert _macro_f1(gold, codes, n_labels, idx) == _macro_f1(gold[idx], codes[idx], n_labels)
+    conf = np.where(keep, scores, 0.0)
+    chosen = idx[keep[idx]]
+    expected = calibration((codes == gold)[chosen].tolist(), conf[chosen].tolist()).ece
+    got = _binned_ece(_calibration_bins(conf), codes == gold, conf, idx, keep)
+    assert math.isclose(got, expected, rel_tol=1e-12)

@@ -193,21 +193,43 @@ def _brier(correct: NDArray[np.bool_], confidence: NDArray[np.float64]) -> float
     return float(np.square(diff, out=diff).mean())
 
 
-def _binned_ece(
-    bin_of: NDArray[np.int8], correct: NDArray[np.bool_], confidence: NDArray[np.float64], chosen: IntArray
-) -> float:
-    """ECE of the items ``chosen`` (a bootstrap resample), as :func:`~claimbench.metrics.calibration`.
+_CHUNK = 1 << 16
+"""Indices of a bootstrap resample that a statistic works on at once, so that its temporary arrays stay
+this small however many items there are (a million-item resample would otherwise copy 8 MB per array)."""
 
-    The same bins, sums and formula, from the precomputed bins: a resample costs three bincounts, not a
-    fresh binning of every item (the tests check equality).
+
+def _parts(idx: IntArray, keep: NDArray[np.bool_] | None = None) -> Iterator[IntArray]:
+    """``idx`` in consecutive pieces of at most :data:`_CHUNK` (views), each filtered to ``keep[i]``."""
+    for start in range(0, len(idx), _CHUNK):
+        part = idx[start : start + _CHUNK]
+        yield part if keep is None else part[keep[part]]
+
+
+def _binned_ece(
+    bin_of: NDArray[np.int8],
+    correct: NDArray[np.bool_],
+    confidence: NDArray[np.float64],
+    idx: IntArray,
+    keep: NDArray[np.bool_] | None = None,
+) -> float:
+    """ECE of the items ``idx`` (a bootstrap resample; those with ``keep``), as
+    :func:`~claimbench.metrics.calibration`.
+
+    The same bins, sums and formula, from the precomputed bins: a resample costs three bincounts per
+    :data:`_CHUNK` items, not a fresh binning of every item (the tests check equality; beyond one chunk
+    the confidence sums are added in a different order, so they may differ in the last digit).
     """
-    n = int(chosen.size)
+    counts = np.zeros(_BINS, dtype=np.int64)
+    right = np.zeros(_BINS, dtype=np.int64)
+    sums = np.zeros(_BINS)
+    for part in _parts(idx, keep):
+        bins = bin_of[part]
+        counts += np.bincount(bins, minlength=_BINS)
+        sums += np.bincount(bins, weights=confidence[part], minlength=_BINS)
+        right += np.bincount(bins[correct[part]], minlength=_BINS)
+    n = int(counts.sum())
     if not n:
         return math.nan
-    bins = bin_of[chosen]
-    counts = np.bincount(bins, minlength=_BINS)
-    sums = np.bincount(bins, weights=confidence[chosen], minlength=_BINS)
-    right = np.bincount(bins[correct[chosen]], minlength=_BINS)
     total = 0.0
     for m in range(_BINS):
         count = int(counts[m])
@@ -221,16 +243,29 @@ def _fnc1_points(labels: tuple[str, ...]) -> NDArray[np.float64]:
     return np.array([[fnc1_score([g], [t]).raw for t in (*labels, None)] for g in labels], dtype=np.float64)
 
 
-def _macro_f1(gold: NDArray[np.integer[Any]], pred: NDArray[np.integer[Any]], n_labels: int) -> float:
-    """Macro-F1 from label codes (``pred == n_labels``: no prediction), as ``classification_report``.
+def _macro_f1(
+    gold: NDArray[np.integer[Any]],
+    pred: NDArray[np.integer[Any]],
+    n_labels: int,
+    idx: IntArray | None = None,
+) -> float:
+    """Macro-F1 from label codes (``pred == n_labels``: no prediction), as ``classification_report``; of
+    the items ``idx`` (a bootstrap resample, counted :data:`_CHUNK` at a time: exactly) when given.
 
     F1 per label is 2·TP / (2·TP + FP + FN), 0 when undefined (scikit-learn's ``zero_division=0``); a
     missing prediction is a false negative of its gold label only. The bootstrap calls this thousands of
-    times, where scikit-learn's input validation would dominate the run; ``tests/test_runner.py`` checks
+    times, where scikit-learn's input validation would dominate the run; ``tests/test_scoring.py`` checks
     it against :func:`claimbench.metrics.classification_report`.
     """
     width = n_labels + 1
-    matrix = np.bincount(gold * width + pred, minlength=n_labels * width).reshape(n_labels, width)
+    size = n_labels * width
+    if idx is None:
+        cells = np.bincount(gold * width + pred, minlength=size)
+    else:
+        cells = np.zeros(size, dtype=np.int64)
+        for part in _parts(idx):
+            cells += np.bincount(gold[part] * width + pred[part], minlength=size)
+    matrix = cells.reshape(n_labels, width)
     tp = np.diagonal(matrix[:, :n_labels])
     denominator = matrix[:, :n_labels].sum(axis=0) + matrix.sum(axis=1)
     f1 = np.divide(2.0 * tp, denominator, out=np.zeros(n_labels), where=denominator > 0)
@@ -344,11 +379,14 @@ class Table:
         codes, gold, n_labels = outcome.codes, self.gold_codes, len(self.labels)
         report = _classification(gold, codes, self.labels)
         correct = codes == gold
+
+        def accuracy(idx: IntArray) -> float:  # a count over the count: exactly correct[idx].mean()
+            hits = sum(int(np.count_nonzero(correct[part])) for part in _parts(idx))
+            return hits / len(idx) if len(idx) else math.nan
+
         metrics: dict[str, Estimate] = {
-            "accuracy": self._interval(report.accuracy, lambda idx: float(correct[idx].mean())),
-            "macro_f1": self._interval(
-                report.macro_f1, lambda idx: _macro_f1(gold[idx], codes[idx], n_labels)
-            ),
+            "accuracy": self._interval(report.accuracy, accuracy),
+            "macro_f1": self._interval(report.macro_f1, lambda idx: _macro_f1(gold, codes, n_labels, idx)),
         }
         maximum = None
         if self.task == SOURCE_AGREEMENT:
@@ -356,10 +394,17 @@ class Table:
             points, best = table[gold, codes], table[gold, gold]
             raw, maximum = float(points.sum()), float(best.sum())  # quarters: summed exactly
             percent = 100.0 * raw / maximum if maximum > 0 else math.nan
-            metrics["fnc1_score"] = self._interval(raw, lambda idx: float(points[idx].sum()))
-            metrics["fnc1_percent"] = self._interval(
-                percent, lambda idx: float(100.0 * points[idx].sum() / best[idx].sum())
-            )
+
+            def total(values: NDArray[np.float64], idx: IntArray) -> float:  # quarters: exact in any order
+                return float(sum(float(values[part].sum()) for part in _parts(idx)))
+
+            metrics["fnc1_score"] = self._interval(raw, lambda idx: total(points, idx))
+
+            def fnc1_percent(idx: IntArray) -> float:
+                most = total(best, idx)
+                return 100.0 * total(points, idx) / most if most > 0 else math.nan
+
+            metrics["fnc1_percent"] = self._interval(percent, fnc1_percent)
         reliability: tuple[ReliabilityBin, ...] = ()
         confidence = outcome.scores
         scored = (codes != n_labels) & ~np.isnan(confidence)
@@ -368,16 +413,19 @@ class Table:
             hits, conf = (correct, confidence) if every else (correct[scored], confidence[scored])
             bin_of = _calibration_bins(confidence if every else np.where(scored, confidence, 0.0))
 
-            def brier(idx: IntArray) -> float:
-                chosen = idx if every else idx[scored[idx]]
-                if not chosen.size:
-                    return math.nan
-                diff = confidence[chosen]  # a copy (fancy indexing), then worked on in place
-                diff -= correct[chosen]
-                return float(np.square(diff, out=diff).mean())
+            keep = None if every else scored
+
+            def brier(idx: IntArray) -> float:  # summed by chunk: equal to _brier to the last digit
+                n, total = 0, 0.0
+                for part in _parts(idx, keep):
+                    diff = confidence[part]  # a copy (fancy indexing), then worked on in place
+                    diff -= correct[part]
+                    total += float(np.square(diff, out=diff).sum())
+                    n += len(part)
+                return total / n if n else math.nan
 
             def ece(idx: IntArray) -> float:
-                return _binned_ece(bin_of, correct, confidence, idx if every else idx[scored[idx]])
+                return _binned_ece(bin_of, correct, confidence, idx, keep)
 
             cal = calibration(_seq(hits), _seq(conf))
             metrics["brier"] = self._interval(_brier(hits, conf), brier)
