@@ -204,6 +204,36 @@ def test_streamed_run_gives_the_in_memory_report(tmp_path: Path) -> None:
     assert tmp_path / "out-stream" / "predictions.csv" in written
 
 
+class _Unfinishing:
+    """An engine written before ``finish=`` existed: it takes the argument and sends verdicts back."""
+
+    name = "unfinishing"
+
+    def map_batches(self, checker: Any, context: Any, batches: Any, finish: Any = None) -> Any:
+        from claimbench.engines import SerialEngine
+
+        return SerialEngine().map_batches(checker, context, batches)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def test_a_streamed_run_on_an_engine_that_ignores_finish_reduces_in_the_runner(tmp_path: Path) -> None:
+    data = make_dataset(tmp_path / "toy", n_articles=8)
+    reference = run(spec_for(tmp_path / "ref", data, TEXT), registry=registry(), progress=False, stream=True)
+    other = run(
+        spec_for(tmp_path / "other", data, TEXT),
+        registry=registry(),
+        progress=False,
+        stream=True,
+        engine=_Unfinishing(),  # type: ignore[arg-type]
+    )
+    assert outcome(other) == outcome(reference)
+    assert reference.predictions_file is not None
+    assert other.predictions_file is not None
+    assert Path(other.predictions_file).read_text() == Path(reference.predictions_file).read_text()
+
+
 def _same_parquet(a: Path, b: Path) -> bool:
     import pyarrow.parquet as pq
 

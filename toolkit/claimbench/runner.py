@@ -571,16 +571,7 @@ def _judge_stream(
             found = index.lookup(scope, chunk.ids) if index is not None else {}
             if found:
                 slots = sorted(found)
-                window.fill(
-                    slots,
-                    finish.reduce(
-                        pick(chunk.ids, slots),
-                        pick(chunk.gold, slots),
-                        pick(chunk.clusters, slots),
-                        [found[i] for i in slots],
-                        cached=True,
-                    ),
-                )
+                window.fill(slots, window.reduce(finish, slots, [found[i] for i in slots], cached=True))
             counts["items"] += len(chunk.ids)
             counts["reused"] += len(found)
             bars.advance(bar, len(found))
@@ -604,12 +595,7 @@ def _judge_stream(
             window, slots = owners.pop(result.index)
             done = result.finished
             if not isinstance(done, Finished):  # an engine that ignores `finish`: reduce here
-                done = finish.reduce(
-                    pick(window.ids, slots),
-                    pick(window.gold, slots),
-                    pick(window.clusters, slots),
-                    result.verdicts,
-                )
+                done = window.reduce(finish, slots, result.verdicts)
             if done.shard is not None:
                 cache.put_shard(scope, done.shard)
             window.fill(slots, done)

@@ -150,9 +150,14 @@ def _cell(text: str) -> str:
     return text
 
 
+def _consecutive(slots: Sequence[int]) -> bool:
+    """Whether increasing positions ``slots`` form one run (then a slice stands for them)."""
+    return bool(slots) and slots[-1] - slots[0] + 1 == len(slots)
+
+
 def pick(values: list[T], slots: Sequence[int]) -> list[T]:
     """``values`` at the positions ``slots`` (increasing): a slice when they are consecutive."""
-    if slots and slots[-1] - slots[0] + 1 == len(slots):
+    if _consecutive(slots):
         return values[slots[0] : slots[-1] + 1]
     return [values[i] for i in slots]
 
@@ -176,11 +181,19 @@ class Window:
         n = len(ids)
         return cls(ids, gold, clusters, bytearray(n), array("d", bytes(8 * n)), [""] * n)
 
+    def reduce(
+        self, finish: Finish, slots: Sequence[int], verdicts: Sequence[Verdict], *, cached: bool = False
+    ) -> Finished:
+        """The verdicts of the items at ``slots`` reduced here, in the runner's process: verdicts found in
+        the cache (``cached``), or a batch from an engine that ignored ``finish``."""
+        ids, gold, clusters = (pick(values, slots) for values in (self.ids, self.gold, self.clusters))
+        return finish.reduce(ids, gold, clusters, verdicts, cached=cached)
+
     def fill(self, slots: Sequence[int], done: Finished) -> None:
         """Place a reduced batch of the items at ``slots`` (increasing positions in the chunk)."""
         scores = array("d")
         scores.frombytes(done.scores)
-        if slots and slots[-1] - slots[0] + 1 == len(slots):
+        if _consecutive(slots):
             first, last = slots[0], slots[-1] + 1
             self.codes[first:last] = done.codes
             self.scores[first:last] = scores
@@ -294,18 +307,4 @@ class Spool:
     def write(self, predictions: Iterable[Prediction]) -> None:
         """Rows of a dataset loaded whole (a run that also streams another)."""
         if self._writer is not None:
-            self._writer.writerows(
-                [
-                    q.dataset,
-                    q.task,
-                    q.item_id,
-                    q.checker,
-                    q.gold,
-                    q.predicted,
-                    q.score,
-                    q.error,
-                    q.explanation,
-                    q.cluster,
-                ]
-                for q in predictions
-            )
+            self._writer.writerows([getattr(q, column) for column in PREDICTION_COLUMNS] for q in predictions)
