@@ -16,7 +16,7 @@ import logging
 import math
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -504,17 +504,5 @@ def adjust(comparisons: Sequence[Comparison], alpha: float) -> tuple[Comparison,
         return ()
     adjusted, reject = benjamini_hochberg([c.p_value for c in comparisons], alpha=alpha)
     return tuple(
-        Comparison(
-            dataset=c.dataset,
-            task=c.task,
-            checker_a=c.checker_a,
-            checker_b=c.checker_b,
-            b=c.b,
-            c=c.c,
-            p_value=c.p_value,
-            p_adjusted=p,
-            significant=r,
-            macro_f1_difference=c.macro_f1_difference,
-        )
-        for c, p, r in zip(comparisons, adjusted, reject, strict=True)
+        replace(c, p_adjusted=p, significant=r) for c, p, r in zip(comparisons, adjusted, reject, strict=True)
     )
