@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from claimbench import __version__
+from claimbench._display import revealing_stdio
 
 if TYPE_CHECKING:
     from claimbench.dataset import Dataset
@@ -572,7 +573,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code.
+
+    Everything printed shows bidirectional control characters as visible markers
+    (:func:`claimbench._display.reveal`), so a hostile text cannot reorder what the terminal shows.
+    """
+    with revealing_stdio():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Command = args.func

@@ -33,6 +33,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from claimbench import _json
+from claimbench._display import defuse_formula
 from claimbench.cache import SCHEMA_VERSION, CacheScope, decode_verdict, encode_shard
 from claimbench.engines import RawItems
 from claimbench.records import TASK_LABELS, Item, Verdict
@@ -117,7 +118,7 @@ class Finish:
         for item_id, g, c, v in zip(ids, gold, clusters, verdicts, strict=True):
             score = "" if v.score is None else v.score  # a float as csv writes it (its repr)
             rows.append(
-                f"{head}{_cell(item_id)}{checker}{g},{v.label or ''},{score},"  # labels: plain words
+                f"{head}{_cell(item_id)}{checker}{_cell(g)},{_cell(v.label or '')},{score},"
                 f"{_cell(v.error or '')},{_cell(v.explanation or '')},{_cell(c)}\n"
             )
         return Finished(
@@ -134,13 +135,15 @@ _NEEDS_QUOTES = re.compile(r'[,"\n]')
 
 def _cell(text: str) -> str:
     """A CSV cell as ``csv.writer(lineterminator="\\n")`` writes it: quoted (quotes doubled) when it holds
-    a comma, a quote or a newline.
+    a comma, a quote or a newline, and with the formula prefix of
+    :func:`claimbench._display.defuse_formula` where a spreadsheet would run it.
 
     Prediction rows are formatted with this rather than by ``csv.writer``: a streamed run writes one per
     item, and the writer's generic path costs more per row than these checks. Text with a carriage
     return is left to csv itself: it quotes one only from Python 3.11.9 and 3.12.3 on (CPython
     gh-67044). The tests hold the rows to ``claimbench.report.json.predictions_csv``.
     """
+    text = defuse_formula(text)
     if _NEEDS_QUOTES.search(text) is not None:
         return '"' + text.replace('"', '""') + '"'
     if "\r" in text:

@@ -11,7 +11,8 @@ with its claims highlighted by whether the checkers got them right; the items a 
 the provenance (datasets, checkers, environment, spec).
 
 Every string from the report is escaped with :func:`html.escape` (``quote=True``), article text
-included, so a claim or explanation containing markup prints as text.
+included, so a claim or explanation containing markup prints as text; bidirectional control characters
+are shown as visible markers (:func:`claimbench._display.reveal`), so text cannot display reordered.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from claimbench._display import reveal
 from claimbench._io import write_text
 from claimbench.report import plots
 from claimbench.report.markdown import (
@@ -532,8 +534,8 @@ def _provenance(report: Report) -> str:
 
 
 def _e(value: object) -> str:
-    """Escape any value for HTML text and attribute values."""
-    return html.escape(str(value), quote=True)
+    """Escape any value for HTML text and attribute values, bidirectional controls made visible."""
+    return html.escape(reveal(str(value)), quote=True)
 
 
 def _finite(value: float | None) -> bool:

@@ -16,6 +16,7 @@ from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
+from claimbench._display import FORMULA_PREFIX, defuse_formula, restore_formula
 from claimbench._io import atomic_path, write_text
 from claimbench.report.model import Prediction, Report
 from claimbench.schema import json_path, validator
@@ -72,14 +73,36 @@ def write_report(report: Report, out_dir: str | Path) -> list[Path]:
 
 
 def predictions_csv(predictions: Sequence[Prediction]) -> str:
-    """The predictions as CSV text: a header, then one row per item per checker (empty cell: none)."""
+    """The predictions as CSV text: a header, then one row per item per checker (empty cell: none).
+
+    Text cells that a spreadsheet would run as a formula carry a leading ``'``
+    (:func:`claimbench._display.defuse_formula`); :func:`read_predictions_csv` removes it again.
+    """
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(PREDICTION_COLUMNS)
     for p in predictions:
         row = asdict(p)
-        writer.writerow(["" if row[c] is None else row[c] for c in PREDICTION_COLUMNS])
+        writer.writerow([_csv_cell(c, row[c]) for c in PREDICTION_COLUMNS])
     return buffer.getvalue()
+
+
+def _csv_cell(column: str, value: object) -> object:
+    if value is None:
+        return ""
+    return value if column == "score" else defuse_formula(str(value))
+
+
+def read_predictions_csv(path: str | Path) -> list[dict[str, str]]:
+    """The rows of a ``predictions.csv`` with the exact texts (the formula prefix removed).
+
+    Cells are strings as in the file; an empty cell is ``""``.
+    """
+    with Path(path).open(encoding="utf-8", newline="") as handle:
+        return [
+            {c: v if c == "score" else restore_formula(v) for c, v in row.items()}
+            for row in csv.DictReader(handle)
+        ]
 
 
 def write_parquet(predictions: Sequence[Prediction], path: Path) -> Path | None:
@@ -119,6 +142,12 @@ def spooled_parquet(csv_path: Path, path: Path) -> Path | None:
         reader = pcsv.open_csv(csv_path, convert_options=options)
         for batch in reader:
             table = pa.Table.from_batches([batch]).select(list(PREDICTION_COLUMNS))
+            for i, name in enumerate(PREDICTION_COLUMNS):  # the CSV's formula prefix is not data
+                if name != "score":
+                    column = table.column(i)
+                    prefixed = pc.starts_with(column, FORMULA_PREFIX)
+                    exact = pc.if_else(prefixed, pc.utf8_slice_codeunits(column, 1), column)
+                    table = table.set_column(i, name, exact)
             filled = pc.fill_null(table.column(explanation), "")
             writer.write_table(table.set_column(explanation, "explanation", filled).cast(schema))
     return path

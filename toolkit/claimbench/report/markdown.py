@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from claimbench._display import reveal
 from claimbench._io import write_text
 from claimbench.report.model import Comparison, Estimate, Report, TaskScores
 
@@ -196,7 +197,7 @@ def _task_section(scores: Sequence[TaskScores], comparisons: Sequence[Comparison
     lines += _table(["Checker", "Label", "Precision", "Recall", "F1", "Support"], rows, numeric_from=2)
     for s in scores:
         # inside an HTML block Markdown escapes do not apply: escape for HTML instead
-        summary = html.escape(" ".join(s.checker.splitlines()), quote=True)
+        summary = html.escape(" ".join(reveal(s.checker).splitlines()), quote=True)
         lines += ["", f"<details><summary>Confusion matrix: {summary}</summary>", ""]
         lines += _confusion(s)
         lines += ["", "</details>"]
@@ -300,7 +301,7 @@ _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 
 def _escape(value: object) -> str:
     """Text that renders as itself in GitHub Markdown, on one line (safe in a table cell)."""
-    text = " ".join(str(value).splitlines())
+    text = " ".join(reveal(str(value)).splitlines())
     text = _SPECIAL.sub(r"\\\1", text)
     text = _LONE_UNDERSCORE.sub(r"\\_", text)
     return _ENTITY.sub("&amp;", text)

@@ -26,6 +26,7 @@ import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from claimbench._display import reveal
 from claimbench.report.model import TaskScores
 
 __all__ = ["PALETTE", "confusion_svg", "f1_bars_svg", "reliability_svg", "svg_key"]
@@ -226,7 +227,7 @@ def _svg(fig: Figure, key: str, label: str) -> str:
 
 def _clean_svg(raw: str, key: str, label: str) -> str:
     key = _KEY_CHARS.sub("_", key) or "fig"
-    text = raw[raw.index("<svg") :]
+    text = reveal(raw[raw.index("<svg") :])  # labels are SVG text: bidirectional controls made visible
     text = re.sub(r"<!--.*?-->\s*", "", text, flags=re.DOTALL)
     text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.DOTALL)
     # The default <style> is a document-wide "*{...}" rule once inlined; its two properties are
@@ -242,7 +243,7 @@ def _clean_svg(raw: str, key: str, label: str) -> str:
 
     text = _TAG.sub(fix_tag, text)
     root = (
-        f'<svg class="plot" id="{key}" role="img" aria-label="{html.escape(label, quote=True)}" '
+        f'<svg class="plot" id="{key}" role="img" aria-label="{html.escape(reveal(label), quote=True)}" '
         'stroke-linejoin="round" stroke-linecap="butt"'
     )
     return root + text[len("<svg") :].rstrip() + "\n"
