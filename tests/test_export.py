@@ -67,7 +67,7 @@ def test_jsonl_export_of_mosul_carries_its_documentation(tmp_path: Path) -> None
 
 
 def test_parquet_round_trip(tiny_dataset: Path, tmp_path: Path) -> None:
-    pytest.importorskip("pyarrow", reason="Parquet export needs pyarrow: pip install 'claimbench[parquet]'")
+    pytest.importorskip("pyarrow", reason="Parquet export needs pyarrow: pip install pyarrow")
     import pandas as pd
 
     ds = load_dataset(tiny_dataset)

@@ -535,7 +535,7 @@ def build_parser() -> argparse.ArgumentParser:
         "export",
         help="export a dataset as JSONL, Parquet tables or a Hugging Face datasets folder",
         description="Write DATASET to the directory DIR: jsonl (a copy with its manifest), parquet (one "
-        "file per table; needs pyarrow: pip install 'claimbench[parquet]'), or hf (Parquet data files and "
+        "file per table; needs pyarrow: pip install pyarrow), or hf (Parquet data files and "
         "a dataset card that datasets.load_dataset(DIR) reads). Written to a temporary directory first, so "
         "a failed export leaves nothing behind.",
     )
