@@ -6,8 +6,8 @@ Python, rather than in ``CITATION.cff``: core claimbench then needs no YAML pars
 ``CITATION.cff`` is *generated* from it (``claimbench cite --format cff > CITATION.cff``) and tested against
 it, so the two cannot drift apart.
 
-Datasets are named by path or by id; an id is looked up under the ``datasets/`` directory of the source
-checkout (and of the working directory), see :func:`resolve_dataset`.
+Datasets are named by path or by id; an id is looked up among the bundled datasets (in the wheel, or the
+source checkout's ``datasets/``) and under ``./datasets``, see :func:`resolve_dataset`.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from claimbench import bundled
 from claimbench.dataset import MANIFEST, Dataset, load_dataset
 
 FORMATS: tuple[str, ...] = ("bibtex", "cff", "apa", "json")
@@ -123,12 +124,13 @@ class Citation:
 
 
 def datasets_dirs() -> list[Path]:
-    """Where dataset ids are looked up, in order: the source checkout's ``datasets/``, then ``./datasets``.
+    """Where dataset ids are looked up, in order: the bundled datasets, then ``./datasets``.
 
-    The checkout's directory is found from this file (``toolkit/claimbench/cite.py`` → the repository root),
-    so ``claimbench cite mosul-2016`` works from any working directory of an editable install.
+    The bundled ones are those inside the installed wheel, or the source checkout's ``datasets/`` for an
+    editable install (:func:`claimbench.bundled.datasets_dir`), so ``claimbench cite mosul-2016`` works
+    from any working directory.
     """
-    dirs = [Path(__file__).resolve().parents[2] / "datasets", Path.cwd() / "datasets"]
+    dirs = [bundled.datasets_dir(), Path.cwd() / "datasets"]
     unique: list[Path] = []
     for d in dirs:
         if d.resolve() not in [u.resolve() for u in unique]:

@@ -22,11 +22,13 @@ Command = Callable[[argparse.Namespace], int]
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from claimbench.cite import known_datasets
     from claimbench.dataset import validate_dataset
 
     status = 0
-    for path in args.paths:
-        dataset, problems = validate_dataset(path)
+    known = known_datasets()
+    for path in args.paths:  # a directory, or the id of a bundled dataset
+        dataset, problems = validate_dataset(path if path.exists() else known.get(str(path), path))
         for problem in problems:
             print(problem)
         if dataset is None:
@@ -97,6 +99,7 @@ def _run(args: argparse.Namespace) -> int:
     import importlib
     import logging
 
+    from claimbench.bundled import resolve_spec
     from claimbench.cache import CacheError
     from claimbench.dataset import DatasetError
     from claimbench.report.json import write_report
@@ -119,6 +122,7 @@ def _run(args: argparse.Namespace) -> int:
     else:
         handler = logging.StreamHandler(sys.stderr)
     logging.basicConfig(level=level, format="%(message)s", handlers=[handler])
+    args.spec = resolve_spec(args.spec)  # a file, `default` (bundled), or none given
     try:
         spec = load_spec(args.spec)
         spec = spec.select(checkers=_split(args.checkers), tasks=_split(args.tasks))
@@ -374,7 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check every file of each dataset against its schema, then spans, ids, relations "
         "and checksums. Prints every problem as file:line: $.path: message.",
     )
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="dataset directory")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="dataset directory or id")
     p.add_argument("-v", "--verbose", action="store_true", help="also list each file's checksum")
     p.set_defaults(func=_validate)
 
@@ -451,9 +455,9 @@ def build_parser() -> argparse.ArgumentParser:
         "spec",
         nargs="?",
         type=Path,
-        default=Path("benchmarks/default.toml"),
         metavar="SPEC",
-        help="benchmark spec (default: benchmarks/default.toml)",
+        help="benchmark spec file, or `default`: the bundled default benchmark (the default: "
+        "./benchmarks/default.toml where there is one, else the bundled default)",
     )
     p.add_argument(
         "--checkers",
@@ -532,7 +536,7 @@ def build_parser() -> argparse.ArgumentParser:
         "export",
         help="export a dataset as JSONL, Parquet tables or a Hugging Face datasets folder",
         description="Write DATASET to the directory DIR: jsonl (a copy with its manifest), parquet (one "
-        "file per table; needs pyarrow: pip install 'claimbench[parquet]'), or hf (Parquet data files and "
+        "file per table; needs pyarrow: pip install pyarrow), or hf (Parquet data files and "
         "a dataset card that datasets.load_dataset(DIR) reads). Written to a temporary directory first, so "
         "a failed export leaves nothing behind.",
     )

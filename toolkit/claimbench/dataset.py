@@ -561,9 +561,7 @@ def _iter_parquet(
     try:
         import pyarrow.parquet as pq
     except ImportError:
-        problems.append(
-            Problem(name, 0, "$", "reading Parquet needs pyarrow: pip install 'claimbench[parquet]'")
-        )
+        problems.append(Problem(name, 0, "$", "reading Parquet needs pyarrow: pip install pyarrow"))
         return
     if not path.is_file():
         problems.append(Problem(name, 0, "$", "file not found"))

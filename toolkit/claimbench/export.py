@@ -4,7 +4,7 @@
   documentation beside them), so ``claimbench.load_dataset`` reads it back and its checksums still hold.
 * ``parquet``: one Parquet file per table of :meth:`Dataset.to_frame` (articles, claims, relations,
   quantities) for pandas/Arrow users, plus ``export.json`` saying which dataset version they come from.
-  Needs pyarrow: ``pip install 'claimbench[parquet]'``.
+  Needs pyarrow: ``pip install pyarrow``.
 * ``hf``: a folder that ``datasets.load_dataset(DIR)`` reads: every record file under ``data/`` and a
   dataset card ``README.md`` whose YAML front matter declares one config per table (``configs`` with
   ``data_files``), the licence, language, task categories and the features of each table. The data files
@@ -132,8 +132,7 @@ def _require_pyarrow(fmt: str) -> None:
         import pyarrow  # noqa: F401
     except ImportError:
         raise ExportError(
-            f"the {fmt} export writes Parquet and needs pyarrow, which is not installed: "
-            "pip install 'claimbench[parquet]'"
+            f"the {fmt} export writes Parquet and needs pyarrow, which is not installed: pip install pyarrow"
         ) from None
 
 
