@@ -155,7 +155,7 @@ def test_cli_passes_an_improvement(base: Report, tmp_path: Path) -> None:
     assert main(["compare", str(run_a), str(run_b), "--fail-on-regression"]) == 0
 
 
-def test_cli_exits_2_without_a_valid_report(
+def test_cli_exits_2_without_a_report_and_1_for_an_invalid_one(
     base: Report, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     run_a = _save(base, tmp_path / "a")
@@ -164,9 +164,9 @@ def test_cli_exits_2_without_a_valid_report(
     broken.mkdir()
     (broken / "report.json").write_text("{not json", encoding="utf-8")
     assert main(["compare", str(run_a), str(tmp_path / "empty")]) == 2
-    assert main(["compare", str(broken), str(run_a)]) == 2
+    assert main(["compare", str(broken), str(run_a)]) == 1
     (broken / "report.json").write_text('{"spec": {}}', encoding="utf-8")
-    assert main(["compare", str(broken), str(run_a)]) == 2
+    assert main(["compare", str(broken), str(run_a)]) == 1
     err = capsys.readouterr().err
     assert "empty" in err
     assert "broken" in err

@@ -1,6 +1,19 @@
 """The ``claimbench`` command: argument parsing, and calls into the library. Nothing else lives here.
 
-Exit codes: 0 success, 1 the data (or a run) is bad, 2 the command line is wrong.
+Exit codes, the same for every subcommand (:data:`EXIT_CODES`):
+
+0
+    Success (also a run in which some checkers failed on some items: those errors are in the report).
+1
+    The data or the run failed: a dataset, manifest, spec, report or model file exists but is invalid, a
+    check (``--check``, ``--fail-on-regression``) found a difference, or the run could not complete.
+2
+    The command line is wrong: an unknown option or a bad value, a named file or directory that does not
+    exist, a name that is no dataset (no such id, or a directory without ``manifest.json``), or an unknown
+    checker or task in ``--checkers`` / ``--tasks``. Nothing was read beyond finding that out.
+
+The line between 1 and 2: 2 says "you named the wrong thing" (fix the command), 1 says "the thing you named
+is broken, or the work failed" (fix the data, or look at the run).
 """
 
 from __future__ import annotations
@@ -20,19 +33,51 @@ if TYPE_CHECKING:
 
 Command = Callable[[argparse.Namespace], int]
 
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_CODES = (
+    "exit status: 0 success; 1 the data or the run failed (an invalid dataset, spec or report, a check "
+    "that found a difference); 2 the command line is wrong (a bad option or value, a named file or "
+    "dataset that does not exist, an unknown checker or task)"
+)
+"""The exit-code rule as ``--help`` states it (see the module docstring)."""
+
+
+def _usage_error(message: str) -> int:
+    """Print ``error: message`` to stderr; the exit code for a wrong command line."""
+    print(f"error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _not_a_dataset(path: Path) -> str | None:
+    """Why ``path`` is not a dataset directory at all (missing, a file, no manifest), or ``None``."""
+    from claimbench.dataset import MANIFEST
+
+    root = path.parent if path.name == MANIFEST else path
+    if not root.exists():
+        return f"{root}: no such directory"
+    if not root.is_dir():
+        return f"{root}: not a directory"
+    if not (root / MANIFEST).is_file():
+        return f"{root}: not a dataset directory (no {MANIFEST})"
+    return None
+
 
 def _validate(args: argparse.Namespace) -> int:
     from claimbench.cite import known_datasets
     from claimbench.dataset import validate_dataset
 
-    status = 0
+    status = EXIT_OK
     known = known_datasets()
-    for path in args.paths:  # a directory, or the id of a bundled dataset
-        dataset, problems = validate_dataset(path if path.exists() else known.get(str(path), path))
+    for named in args.paths:  # a directory, or the id of a bundled dataset
+        path = named if named.exists() else known.get(str(named), named)
+        if (why := _not_a_dataset(path)) is not None:
+            status = _usage_error(why)
+            continue
+        dataset, problems = validate_dataset(path)
         for problem in problems:
             print(problem)
         if dataset is None:
-            status = 1
+            status = max(status, EXIT_FAILED)
             print(f"{path}: invalid, {len(problems)} problem(s)", file=sys.stderr)
             continue
         counts = dataset.manifest["counts"]
@@ -47,14 +92,23 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _manifest(args: argparse.Namespace) -> int:
-    from claimbench.dataset import update_manifest, validate_dataset
+    """``claimbench manifest DIR``: recompute the checksums and counts, then validate (as ``validate``)."""
+    from claimbench.dataset import MANIFEST, refresh_manifest, validate_dataset
 
-    path = update_manifest(args.path)
-    print(f"updated {path}")
-    _, problems = validate_dataset(args.path)
+    if (why := _not_a_dataset(args.path)) is not None:
+        return _usage_error(why)
+    root = args.path.parent if args.path.name == MANIFEST else args.path
+    changed, problems = refresh_manifest(root)
+    if changed is None:
+        for problem in problems:
+            print(problem)
+        print(f"{root / MANIFEST}: invalid, not rewritten; {len(problems)} problem(s)", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"{'updated' if changed else 'already up to date:'} {root / MANIFEST}")
+    _, problems = validate_dataset(root)
     for problem in problems:
         print(problem)
-    return 1 if problems else 0
+    return EXIT_FAILED if problems else EXIT_OK
 
 
 def _checkers(args: argparse.Namespace) -> int:
@@ -80,11 +134,13 @@ def _compare(args: argparse.Namespace) -> int:
 
     reports = []
     for path in (args.run_a, args.run_b):
+        if not (path / "report.json" if path.is_dir() else path).is_file():
+            return _usage_error(f"{path}: no such run directory or report (no report.json)")
         try:
             reports.append(load_report(path))
         except ValueError as exc:
             print(f"error: {exc}", file=sys.stderr)
-            return 2
+            return EXIT_FAILED
     table = compare_reports(*reports, label_a=str(args.run_a), label_b=str(args.run_b))
     print(render_compare(table, max_items=args.max_items or None), end="")
     if args.fail_on_regression and table.regressed:
@@ -123,9 +179,16 @@ def _run(args: argparse.Namespace) -> int:
         handler = logging.StreamHandler(sys.stderr)
     logging.basicConfig(level=level, format="%(message)s", handlers=[handler])
     args.spec = resolve_spec(args.spec)  # a file, `default` (bundled), or none given
+    if not args.spec.is_file():
+        return _usage_error(f"{args.spec}: no such benchmark spec file")
     try:
         spec = load_spec(args.spec)
-        spec = spec.select(checkers=_split(args.checkers), tasks=_split(args.tasks))
+        try:
+            spec = spec.select(checkers=_split(args.checkers), tasks=_split(args.tasks))
+        except SpecError as exc:  # an unknown name on the command line, not a broken spec
+            for problem in exc.problems:
+                print(f"error: {problem}", file=sys.stderr)
+            return EXIT_USAGE
         spec = spec.with_overrides(
             limit=args.limit,
             jobs=args.jobs,
@@ -198,15 +261,23 @@ def _split(values: Sequence[str] | None) -> list[str] | None:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
+def _integer(text: str) -> int:
+    """``int(text)``, failing with a message argparse can show (not ``invalid _jobs value``)."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+
+
 def _positive(text: str) -> int:
-    value = int(text)
+    value = _integer(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
 
 
 def _jobs(text: str) -> int:
-    value = int(text)
+    value = _integer(text)
     if value == 0 or value < -1:
         raise argparse.ArgumentTypeError(f"a number of processes, or -1 for every core; got {value}")
     return value
@@ -214,14 +285,19 @@ def _jobs(text: str) -> int:
 
 def _load_named(name: str) -> Dataset | int:
     """The dataset ``name`` (a path or an id), or an exit code after printing why it cannot be had."""
-    from claimbench.cite import DatasetNotFoundError, load_named_dataset
+    from claimbench.cite import DatasetNotFoundError, load_named_dataset, resolve_dataset
     from claimbench.dataset import DatasetError
 
     try:
+        resolved = resolve_dataset(name)
+    except DatasetNotFoundError as exc:
+        return _usage_error(str(exc))
+    if (why := _not_a_dataset(resolved)) is not None:
+        return _usage_error(why)
+    try:
         return load_named_dataset(name)
     except DatasetNotFoundError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return _usage_error(str(exc))
     except DatasetError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -323,12 +399,14 @@ def _datasheet(args: argparse.Namespace) -> int:
 def _convert(args: argparse.Namespace) -> int:
     from claimbench.dataset import DatasetError
     from claimbench.datasets import fnc1, save
-    from claimbench.stance.data import FNC1DataError
+    from claimbench.stance.data import FNC1DataError, FNC1FileNotFoundError
 
     try:
         dataset = save(
             fnc1.load(args.bodies, args.stances, split=args.split), args.out, overwrite=args.overwrite
         )
+    except FNC1FileNotFoundError as exc:
+        return _usage_error(str(exc))
     except (FNC1DataError, FileExistsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -345,11 +423,15 @@ def _convert(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from claimbench.stance.data import FNC1DataError
+    from claimbench.stance.data import FNC1DataError, FNC1FileNotFoundError
     from claimbench.stance.training import train_fnc1
 
+    if not args.data.is_dir():
+        return _usage_error(f"{args.data}: no such directory")
     try:
         metadata = train_fnc1(args.data, args.out, split=args.split)
+    except FNC1FileNotFoundError as exc:
+        return _usage_error(str(exc))
     except FNC1DataError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -367,6 +449,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="claimbench",
         description="Annotated news claims, pluggable consistency checkers, and a benchmark runner.",
+        epilog=EXIT_CODES,
     )
     parser.add_argument("--version", action="version", version=f"claimbench {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -449,7 +532,8 @@ def build_parser() -> argparse.ArgumentParser:
         "cached per item under OUTPUT/cache (an interrupted run resumes), then metrics with bootstrap "
         "intervals and paired comparisons. Writes report.json, predictions.csv and the Markdown and HTML "
         "reports to OUTPUT and prints the headline table. Exit 0 even when checkers failed on items "
-        "(the errors are reported), 1 for an invalid spec or dataset.",
+        "(the errors are reported), 1 for an invalid spec or dataset, 2 for a spec file that does not "
+        "exist or a --checkers/--tasks name the spec lacks.",
     )
     p.add_argument(
         "spec",
@@ -503,8 +587,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Compare run B with baseline run A (each a run directory holding report.json, or the "
         "file): every metric of both with the difference B - A, flagged when B's value lies outside A's "
         "confidence interval, and the items whose verdict changed. Exit 1 with --fail-on-regression when "
-        "a metric got worse beyond the interval (for brier and ece, lower is better); 2 when a run has no "
-        "valid report.",
+        "a metric got worse beyond the interval (for brier and ece, lower is better) or a report is "
+        "invalid; 2 when a run directory or report does not exist.",
     )
     p.add_argument("run_a", type=Path, metavar="RUN_A", help="baseline run directory or report.json")
     p.add_argument("run_b", type=Path, metavar="RUN_B", help="new run directory or report.json")

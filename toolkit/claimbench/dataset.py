@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import shlex
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -216,7 +217,7 @@ def _load(path: Path) -> tuple[Dataset | None, list[Problem]]:
                         f"$.files.{key}.sha256",
                         f"checksum mismatch for {files[key]['path']}: manifest says "
                         f"{files[key]['sha256']}, file has {actual}; if the change is intended, "
-                        "bump the version and update the manifest (claimbench manifest --update)",
+                        f"bump the version and run: {_manifest_command(root)}",
                     )
                 )
         count = manifest["counts"].get(key)
@@ -463,8 +464,43 @@ def update_manifest(root: str | Path, manifest: dict[str, Any] | None = None) ->
             counts[key] = 0
     manifest["files"] = files
     manifest["counts"] = {**manifest.get("counts", {}), **counts}
-    write_text(path, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+    if not path.is_file() or path.read_bytes() != text.encode("utf-8"):
+        write_text(path, text)
     return path
+
+
+def refresh_manifest(root: str | Path) -> tuple[bool | None, list[Problem]]:
+    """What ``claimbench manifest`` does: recompute the checksums and counts of ``root``'s own manifest.
+
+    Returns ``(changed, problems)``: ``changed`` is whether the file was rewritten, or ``None`` when it could
+    not be, and ``problems`` are then the reasons (no directory, no manifest, not JSON, a field other than
+    ``files`` and ``counts`` failing the schema: those are the user's to fix, never guessed). Schema problems
+    in ``files`` and ``counts`` do not block, since those two are what is recomputed.
+    """
+    root = Path(root)
+    root = root.parent if root.name == MANIFEST else root
+    path = root / MANIFEST
+    if not root.is_dir():
+        return None, [Problem(str(root), 0, "$", "not a dataset directory (does not exist)")]
+    manifest, problems = read_json(path, "manifest")
+    if manifest is None:
+        try:
+            value = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):  # missing, unreadable, not UTF-8, not JSON: as read_json said
+            return None, problems
+        blocking = [p for p in problems if not p.path.startswith(("$.files", "$.counts"))]
+        if blocking or not isinstance(value, dict):
+            return None, blocking or problems
+        manifest = value
+    before = path.read_bytes()
+    update_manifest(root, manifest)
+    return path.read_bytes() != before, []
+
+
+def _manifest_command(root: Path) -> str:
+    """The command that recomputes ``root``'s manifest, as a user would type it."""
+    return f"claimbench manifest {shlex.quote(str(root))}"
 
 
 def _json_line(record: Mapping[str, Any]) -> str:
@@ -854,7 +890,7 @@ def open_stream(path: str | Path, *, validate: bool = True) -> DatasetStream:
                     f"$.files.{key}.sha256",
                     f"checksum mismatch for {files[key]['path']}: manifest says {files[key]['sha256']}, "
                     f"file has {digest.hexdigest()}; if the change is intended, bump the version and "
-                    "update the manifest (claimbench manifest --update)",
+                    f"run: {_manifest_command(root)}",
                 )
             )
         count = manifest["counts"].get(key)

@@ -26,6 +26,7 @@ ENTRY_POINT_GROUP = "claimbench.checkers"
 BUILTINS: Mapping[str, str] = {
     "numeric-sanity": "claimbench.checkers.numeric:NumericSanityChecker",
     "majority-baseline": "claimbench.checkers.baseline:MajorityBaseline",
+    "prior-baseline": "claimbench.checkers.baseline:PriorBaseline",
     "source-agreement": "claimbench.checkers.stance:SourceAgreementChecker",
     "source-conflicts": "claimbench.checkers.stance:SourceConflictChecker",
 }

@@ -25,9 +25,13 @@ class FNC1DataError(ValueError):
     """Raised when FNC-1 files are missing or malformed; the message says which file and why."""
 
 
+class FNC1FileNotFoundError(FNC1DataError, FileNotFoundError):
+    """An FNC-1 file named (or implied) by the caller does not exist: a wrong path, not bad data."""
+
+
 def _read_csv(path: Path, required: tuple[str, ...], what: str) -> pd.DataFrame:
     if not path.is_file():
-        raise FNC1DataError(f"{what} file not found: {path}")
+        raise FNC1FileNotFoundError(f"{what} file not found: {path}")
     try:
         frame = pd.read_csv(path, dtype={"Body ID": "Int64"}, keep_default_na=False)
     except (ValueError, pd.errors.ParserError) as exc:
