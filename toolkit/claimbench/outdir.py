@@ -34,6 +34,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from claimbench._io import _umask
+
 LOCK_FILE = ".claimbench.lock"
 """The lock (and ownership marker) in a run's output directory."""
 REPORT_FILES: tuple[str, ...] = (
@@ -384,12 +386,6 @@ def check_replaceable(
     why = owned(target)
     if why is not None:
         raise OutputError(f"refusing to replace {target}: {why}; --force replaces only what claimbench wrote")
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def new_dir_beside(target: Path) -> Path:
