@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +15,7 @@ import pytest
 from claimbench.checkers.base import Checker
 from claimbench.engines import (
     ENGINES,
+    PARENT_POLL_SECONDS,
     BatchResult,
     Engine,
     JoblibEngine,
@@ -186,3 +191,67 @@ def test_batched() -> None:
     assert batched([], 3) == []
     with pytest.raises(ValueError, match="at least 1"):
         batched(ITEMS, 0)
+
+
+KILLED_PARENT = """
+import sys, time
+from claimbench.engines import JoblibEngine
+from claimbench.records import NUMERIC_CONSISTENCY, NUMERIC_LABELS, Verdict
+from claimbench.testing import sample_context, sample_items
+
+class Slow:
+    name, version, task, labels = "slow", "1", NUMERIC_CONSISTENCY, NUMERIC_LABELS
+    def get_params(self): return {}
+    def check(self, items, context):
+        time.sleep(0.2)
+        return [Verdict(i.id, self.name, self.version, NUMERIC_LABELS[0], score=0.5) for i in items]
+
+context = sample_context()
+batches = [sample_items(NUMERIC_CONSISTENCY, context)[:1]] * 100_000
+for _ in JoblibEngine(jobs=2).map_batches(Slow(), context, batches):
+    print("batch", flush=True)
+"""
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")  # a zombie has exited (only its parent has not reaped it)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="needs /proc to find worker processes")
+def test_workers_do_not_outlive_a_runner_killed_with_sigkill(tmp_path: Path) -> None:
+    """Issue 15.13: loky's workers lingered 18 minutes after a ``kill -9`` of a ``--jobs 2`` run."""
+    script = tmp_path / "parent.py"
+    script.write_text(KILLED_PARENT, encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        for _ in range(4):  # both workers are busy
+            assert proc.stdout.readline().strip() == "batch"
+        workers = _children(proc.pid)
+        assert len(workers) >= 2
+    finally:
+        proc.kill()
+        proc.wait()
+    deadline = time.monotonic() + 10 * PARENT_POLL_SECONDS + 5
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    survivors = [w for w in workers if _alive(w)]
+    for pid in survivors:  # leave nothing running behind a failed test
+        os.kill(pid, 9)
+    assert not survivors, "worker processes outlived their killed parent"

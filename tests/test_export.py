@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 from claimbench.cli import main
 from claimbench.dataset import Dataset, load_dataset
 from claimbench.export import HF_SPLIT, TABLES, ExportError, export_dataset
+from claimbench.outdir import OutputError
 from claimbench.records import article_from_json, claim_from_json, relation_from_json, to_json
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,7 +57,10 @@ def test_jsonl_round_trip(tiny_dataset: Path, tmp_path: Path) -> None:
     _same_records(ds, back)
     assert back.checksum == ds.checksum
     assert back.manifest == ds.manifest
-    assert {oct(p.stat().st_mode & 0o777) for p in [out, *out.iterdir()]} <= {"0o755", "0o644"}
+    mask = os.umask(0)
+    os.umask(mask)
+    modes = {p.stat().st_mode & 0o777 for p in [out, *out.iterdir()]}
+    assert modes <= {0o777 & ~mask, 0o666 & ~mask}
 
 
 def test_jsonl_export_of_mosul_carries_its_documentation(tmp_path: Path) -> None:
@@ -183,18 +188,33 @@ def test_a_failed_export_leaves_nothing(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny"]
 
 
-def test_an_occupied_directory_is_kept_unless_overwritten(tiny_dataset: Path, tmp_path: Path) -> None:
+def test_an_occupied_directory_is_kept_even_with_force(tiny_dataset: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     (out / "keep.txt").write_text("mine", encoding="utf-8")
     ds = load_dataset(tiny_dataset)
-    with pytest.raises(ExportError, match="not empty"):
+    with pytest.raises(OutputError, match="not empty; pass --force"):
         export_dataset(ds, "jsonl", out)
+    with pytest.raises(OutputError, match="not a dataset or an export claimbench wrote"):
+        export_dataset(ds, "jsonl", out, overwrite=True)
     assert (out / "keep.txt").read_text(encoding="utf-8") == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "tiny"]
+
+
+@pytest.mark.parametrize("first", ["jsonl", "parquet", "hf"])
+def test_force_replaces_an_earlier_export(first: str, tiny_dataset: Path, tmp_path: Path) -> None:
+    if first != "jsonl":
+        pytest.importorskip("pyarrow")
+    out = tmp_path / "out"
+    ds = load_dataset(tiny_dataset)
+    export_dataset(ds, first, out)
     export_dataset(ds, "jsonl", out, overwrite=True)
-    assert not (out / "keep.txt").exists()
     _same_records(ds, load_dataset(out))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "tiny"]
+    (out / "notes.txt").write_text("mine", encoding="utf-8")  # no longer only what claimbench wrote
+    with pytest.raises(OutputError, match=r"did not write there: notes\.txt"):
+        export_dataset(ds, "jsonl", out, overwrite=True)
+    assert (out / "notes.txt").exists()
 
 
 def test_unknown_format(tiny_dataset: Path, tmp_path: Path) -> None:
@@ -206,7 +226,7 @@ def test_cli_export(tiny_dataset: Path, tmp_path: Path, capsys: pytest.CaptureFi
     out = tmp_path / "out"
     assert main(["export", str(tiny_dataset), "--format", "jsonl", "--out", str(out)]) == 0
     assert "tiny v1.0.0 as jsonl" in capsys.readouterr().out
-    assert main(["export", str(tiny_dataset), "--format", "jsonl", "--out", str(out)]) == 1
-    assert "not empty" in capsys.readouterr().err
+    assert main(["export", str(tiny_dataset), "--format", "jsonl", "--out", str(out)]) == 2
+    assert "not empty; pass --force" in capsys.readouterr().err
     assert main(["export", str(tiny_dataset), "-f", "jsonl", "-o", str(out), "--force"]) == 0
     assert main(["export", "no-such-set", "-f", "jsonl", "-o", str(tmp_path / "x")]) == 2

@@ -60,9 +60,11 @@ def test_convert_writes_a_dataset_that_validates(tmp_path: Path) -> None:
 def test_save_refuses_to_overwrite_and_leaves_nothing_behind(tmp_path: Path) -> None:
     out = tmp_path / "x"
     out.mkdir()
-    with pytest.raises(FileExistsError, match="--overwrite"):
+    (out / "keep.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(FileExistsError, match="--force"):
         save(fnc1.load(BODIES, STANCES), out)
     assert list(tmp_path.iterdir()) == [out]
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
 
 
 def test_bad_files_give_clear_errors(tmp_path: Path) -> None:

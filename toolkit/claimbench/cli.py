@@ -19,6 +19,7 @@ is broken, or the work failed" (fix the data, or look at the run).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -151,14 +152,23 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    """``claimbench run``: score a benchmark spec, write the reports, print the headline table."""
-    import importlib
+    """``claimbench run``: score a benchmark spec, write the reports, print the headline table.
+
+    The output directory is checked and locked (:mod:`claimbench.outdir`) from before the run starts
+    until its last report is written.
+    """
+    with contextlib.ExitStack() as held:
+        return _run_spec(args, held)
+
+
+def _run_spec(args: argparse.Namespace, held: contextlib.ExitStack[bool | None]) -> int:
     import logging
 
     from claimbench.bundled import resolve_spec
     from claimbench.cache import CacheError
     from claimbench.dataset import DatasetError
-    from claimbench.report.json import write_report
+    from claimbench.outdir import OutputError, claim_output
+    from claimbench.report.files import write_reports
     from claimbench.runner import format_table, headline_rows, run
     from claimbench.spec import SpecError, load_spec
 
@@ -196,6 +206,9 @@ def _run(args: argparse.Namespace) -> int:
             engine="dask" if args.scheduler is not None else args.engine,
             output=args.output,
         )
+        held.enter_context(
+            claim_output(spec.output, force=args.force, wait=args.wait, on_wait=logging.getLogger().warning)
+        )
         engine = _dask_engine(spec.run.jobs, args.scheduler) if spec.run.engine == "dask" else None
         if isinstance(engine, int):
             return engine
@@ -223,15 +236,11 @@ def _run(args: argparse.Namespace) -> int:
     except CacheError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except OutputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
-    written = write_report(report, spec.output)
-    for module, writer in (("markdown", "write_markdown"), ("html", "write_html")):
-        try:
-            imported = importlib.import_module(f"claimbench.report.{module}")
-        except ImportError as exc:
-            print(f"note: no {module} report ({exc})", file=sys.stderr)
-            continue
-        written.append(getattr(imported, writer)(report, spec.output))
+    written = write_reports(report, spec.output)
     print(format_table(headline_rows(report)))
     errors = sum(s.n_errors for s in report.scores)
     if errors:
@@ -322,12 +331,16 @@ def _cite(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     """``claimbench export DATASET --format F --out DIR``: JSONL copy, Parquet tables or a HF folder."""
     from claimbench.export import ExportError, export_dataset
+    from claimbench.outdir import OutputError
 
     ds = _load_named(args.dataset)
     if isinstance(ds, int):
         return ds
     try:
         out = export_dataset(ds, args.format, args.out, overwrite=args.force)
+    except OutputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except ExportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -399,12 +412,19 @@ def _datasheet(args: argparse.Namespace) -> int:
 def _convert(args: argparse.Namespace) -> int:
     from claimbench.dataset import DatasetError
     from claimbench.datasets import fnc1, save
+    from claimbench.outdir import OutputError, check_replaceable, dataset_dir_problem
     from claimbench.stance.data import FNC1DataError, FNC1FileNotFoundError
 
+    if args.overwrite:
+        print("warning: --overwrite is deprecated; use --force", file=sys.stderr)
+    force = args.force or args.overwrite
+    inputs = (args.bodies, args.stances)
     try:
-        dataset = save(
-            fnc1.load(args.bodies, args.stances, split=args.split), args.out, overwrite=args.overwrite
-        )
+        check_replaceable(args.out, inputs=inputs, owned=dataset_dir_problem, force=force)  # before reading
+        loaded = fnc1.load(args.bodies, args.stances, split=args.split)
+        dataset = save(loaded, args.out, overwrite=force, inputs=inputs)
+    except OutputError as exc:
+        return _usage_error(str(exc))
     except FNC1FileNotFoundError as exc:
         return _usage_error(str(exc))
     except (FNC1DataError, FileExistsError) as exc:
@@ -498,7 +518,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="all pairs, or the train/dev part of the body-disjoint 80/20 split (seed 1489)",
     )
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="dataset directory to write")
-    p.add_argument("--overwrite", action="store_true", help="replace DIR if it exists")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace DIR if it is a claimbench dataset directory holding nothing else",
+    )
+    p.add_argument("--overwrite", action="store_true", help=argparse.SUPPRESS)  # deprecated: --force
     p.set_defaults(func=_convert)
 
     p = sub.add_parser(
@@ -574,6 +599,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--output", type=Path, metavar="DIR", help="output directory (default: the spec's, reports/latest)"
     )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="write into OUTPUT even when it holds report files a claimbench run did not write",
+    )
+    p.add_argument(
+        "--wait",
+        action="store_true",
+        help="when another run is using OUTPUT, wait for it to finish instead of refusing",
+    )
     p.add_argument("--no-cache", action="store_true", help="recompute every verdict (the cache is refreshed)")
     p.add_argument(
         "--retry-errors", action="store_true", help="recompute cached verdicts that recorded an error"
@@ -629,7 +664,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "-o", "--out", type=Path, required=True, metavar="DIR", help="output directory (new or empty)"
     )
-    p.add_argument("--force", action="store_true", help="replace DIR if it exists and is not empty")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace DIR if it is a dataset or an export claimbench wrote, holding nothing else",
+    )
     p.set_defaults(func=_export)
 
     p = sub.add_parser(

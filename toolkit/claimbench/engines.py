@@ -38,6 +38,7 @@ import importlib
 import itertools
 import os
 import pickle
+import sys
 import tempfile
 import threading
 import time
@@ -290,9 +291,56 @@ def _load_payload(path: str) -> Payload:
     return payload
 
 
-def _worker(path: str, index: int, batch: Sequence[Item]) -> BatchResult:
+def _worker(path: str, index: int, batch: Sequence[Item], parent: int = 0) -> BatchResult:
+    _watch_parent(parent)
     checker, context, finish = _load_payload(path)
     return _timed(index, checker, context, batch, finish)
+
+
+PARENT_POLL_SECONDS = 0.5
+"""How often a worker process checks that the process that started its run is still alive."""
+_watched: set[int] = set()
+_watch_lock = threading.Lock()
+
+
+def _watch_parent(parent: int) -> None:
+    """Make this worker process exit within :data:`PARENT_POLL_SECONDS` of the death of ``parent``.
+
+    loky's workers outlive a parent killed with SIGKILL (it can die holding the pool's management lock,
+    so even their idle timeout never ends them), about 200 MB each. A daemon thread polls: once this
+    process has been re-parented (``os.getppid()`` changed: the parent died and init or a subreaper
+    adopted it) or ``parent`` (the runner's pid, 0 if unknown) no longer exists, it ends the process
+    with ``os._exit``. Portable across POSIX, unlike Linux's ``PR_SET_PDEATHSIG``, which fires when the
+    parent *thread* that spawned the worker ends and so would kill the healthy workers of a pool grown
+    from a short-lived thread. Not on Windows (no re-parenting, and ``os.kill`` there terminates).
+    Started once per process.
+    """
+    if parent == os.getpid() or sys.platform == "win32":  # in the runner's own process
+        return
+    with _watch_lock:
+        if os.getpid() in _watched:
+            return
+        _watched.add(os.getpid())
+    first_parent = os.getppid()
+
+    def alive() -> bool:
+        if os.getppid() != first_parent:
+            return False
+        try:
+            if parent:
+                os.kill(parent, 0)
+        except ProcessLookupError:
+            return False
+        except OSError:  # exists, owned by someone else
+            pass
+        return True
+
+    def watch() -> None:
+        while alive():
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="claimbench-parent-watch", daemon=True).start()
 
 
 def _cloudpickle() -> Any:
@@ -356,7 +404,7 @@ class JoblibEngine:
                     return_as="generator_unordered",
                 )
                 results: Iterator[BatchResult] = parallel(
-                    delayed(_worker)(str(path), index, transportable(batch))
+                    delayed(_worker)(str(path), index, transportable(batch), os.getpid())
                     for index, batch in enumerate(batches)
                 )
                 yield from results
@@ -370,7 +418,8 @@ class JoblibEngine:
                 )
                 for window in iter(lambda: list(itertools.islice(numbered, size)), []):
                     yield from parallel(
-                        delayed(_worker)(str(path), index, transportable(batch)) for index, batch in window
+                        delayed(_worker)(str(path), index, transportable(batch), os.getpid())
+                        for index, batch in window
                     )
 
     def _stream(self, path: str, numbered: Iterator[tuple[int, Sequence[Item]]]) -> Iterator[BatchResult]:
@@ -385,7 +434,7 @@ class JoblibEngine:
         try:
             while True:
                 for index, batch in itertools.islice(numbered, limit - len(pending)):
-                    pending.add(executor.submit(_worker, path, index, transportable(batch)))
+                    pending.add(executor.submit(_worker, path, index, transportable(batch), os.getpid()))
                 if not pending:
                     return
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)

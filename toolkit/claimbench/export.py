@@ -20,9 +20,7 @@ end, so a failed export leaves nothing half-written behind.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -31,6 +29,13 @@ from claimbench._io import atomic_path, write_text
 from claimbench.cite import bibtex, dataset_citation, to_yaml
 from claimbench.croissant import json_type, keys_present, resolve_ref, values_of
 from claimbench.dataset import FILE_KINDS, MANIFEST, Dataset
+from claimbench.outdir import (
+    check_replaceable,
+    dataset_dir_problem,
+    new_dir_beside,
+    others_problem,
+    replace_dir,
+)
 from claimbench.records import to_json
 from claimbench.schema import load_schema
 
@@ -46,14 +51,19 @@ _HF_DTYPES = {"integer": "int64", "number": "float64", "boolean": "bool", "strin
 
 
 class ExportError(RuntimeError):
-    """An export could not be made (a missing optional dependency, an occupied output directory)."""
+    """An export could not be made (a missing optional dependency).
+
+    An output directory that may not be written raises :class:`claimbench.outdir.OutputError`.
+    """
 
 
 def export_dataset(ds: Dataset, fmt: str, out_dir: str | Path, *, overwrite: bool = False) -> Path:
     """Export ``ds`` as ``fmt`` (one of :data:`FORMATS`) into the directory ``out_dir``; returns it.
 
     ``out_dir`` must not exist or be empty, unless ``overwrite`` is set, in which case it is replaced
-    whole. Nothing is left at ``out_dir`` (or beside it) when the export fails.
+    whole, if it is a dataset or an export claimbench wrote and holds nothing else
+    (:func:`claimbench.outdir.check_replaceable`; otherwise :class:`~claimbench.outdir.OutputError`).
+    Nothing is left at ``out_dir`` (or beside it) when the export fails.
     """
     writers: Mapping[str, Callable[[Dataset, Path], None]] = {
         "jsonl": _write_jsonl,
@@ -65,44 +75,39 @@ def export_dataset(ds: Dataset, fmt: str, out_dir: str | Path, *, overwrite: boo
     if fmt in ("parquet", "hf"):
         _require_pyarrow(fmt)
     out = Path(out_dir)
-    if out.exists() and not overwrite and (not out.is_dir() or any(out.iterdir())):
-        raise ExportError(f"{out} already exists and is not empty; choose another directory or overwrite it")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    check_replaceable(out, inputs=(ds.path,), owned=_export_problem, force=overwrite)
+    tmp = new_dir_beside(out)
     try:
         writers[fmt](ds, tmp)
-        _make_readable(tmp)
-        _replace_dir(tmp, out)
+        replace_dir(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
 
 
-def _make_readable(root: Path) -> None:
-    """Give the export ordinary permissions: temporary files and directories are created private (0600)."""
-    os.chmod(root, 0o755)
-    for path in root.rglob("*"):
-        os.chmod(path, 0o755 if path.is_dir() else 0o644)
+def _export_problem(root: Path) -> str | None:
+    """Why ``root`` is not an export this module wrote (holding nothing else), or ``None``."""
+    if (root / MANIFEST).is_file():  # jsonl: a dataset directory with its documentation
+        return dataset_dir_problem(root, DOCS)
+    provenance = root / "export.json"
+    if provenance.is_file():  # parquet
+        try:
+            data = json.loads(provenance.read_text(encoding="utf-8"))
+            own = ["export.json", *_DOCS_BESIDE_PARQUET, *(t["path"] for t in data["tables"].values())]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return "its export.json is not one claimbench wrote"
+        return others_problem(root, own)
+    card = root / "README.md"
+    if card.is_file() and _HF_MARK in card.read_text(encoding="utf-8", errors="replace")[:_HF_SNIFF]:
+        own = ["README.md", *_DOCS_BESIDE_PARQUET, *(f"data/{key}.parquet" for key in FILE_KINDS)]
+        return others_problem(root, own)
+    return "it is not a dataset or an export claimbench wrote"
 
 
-def _replace_dir(new: Path, target: Path) -> None:
-    """Move directory ``new`` to ``target``, replacing what is there; on failure ``target`` is kept."""
-    if not target.exists():
-        os.replace(new, target)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
-    old.rmdir()
-    os.replace(target, old)
-    try:
-        os.replace(new, target)
-    except BaseException:
-        os.replace(old, target)
-        raise
-    if old.is_dir() and not old.is_symlink():
-        shutil.rmtree(old)
-    else:
-        old.unlink()
+_HF_MARK = "Exported by `claimbench export "
+"""What every dataset card :func:`hf_card` writes says near its top."""
+_HF_SNIFF = 1 << 16
 
 
 def _copy_docs(ds: Dataset, out: Path, names: tuple[str, ...] = DOCS) -> None:

@@ -82,23 +82,23 @@ def build(
     )
 
 
-def save(dataset: Dataset, out: Path, *, overwrite: bool = False) -> Dataset:
+def save(dataset: Dataset, out: Path, *, overwrite: bool = False, inputs: Iterable[Path] = ()) -> Dataset:
     """Write ``dataset`` as a claimbench dataset directory at ``out`` and return it loaded from there.
 
     The directory is built beside ``out`` under a temporary name, validated whole, and only then renamed
     into place, so a failure leaves nothing half-written. An existing ``out`` is replaced only with
-    ``overwrite``.
+    ``overwrite``, and only when it is a dataset directory holding nothing but its own files, not a
+    protected directory and holds none of ``inputs`` (the files the dataset was read from):
+    :func:`claimbench.outdir.check_replaceable`, which raises :class:`~claimbench.outdir.OutputError`.
     """
     import shutil
-    import tempfile
 
     from claimbench.dataset import write_dataset
+    from claimbench.outdir import check_replaceable, dataset_dir_problem, new_dir_beside, replace_dir
 
     out = Path(out)
-    if out.exists() and not overwrite:
-        raise FileExistsError(f"{out} exists; choose another --out or pass --overwrite")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    check_replaceable(out, inputs=inputs, owned=dataset_dir_problem, force=overwrite)
+    tmp = new_dir_beside(out)
     try:
         manifest = {k: v for k, v in dataset.manifest.items() if k not in ("files", "counts")}
         write_dataset(
@@ -109,9 +109,7 @@ def save(dataset: Dataset, out: Path, *, overwrite: bool = False) -> Dataset:
             relations=dataset.relations.values(),
         )
         load_dataset(tmp)
-        if out.exists():
-            shutil.rmtree(out)
-        tmp.rename(out)
+        replace_dir(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -11,7 +11,7 @@ import csv
 import io
 import json
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
@@ -46,19 +46,24 @@ def report_problems(data: Mapping[str, Any]) -> list[str]:
     return [f"{json_path(e.absolute_path)}: {e.message}" for e in errors]
 
 
-def write_report(report: Report, out_dir: str | Path) -> list[Path]:
+def write_report(
+    report: Report, out_dir: str | Path, *, also: Sequence[Callable[[Report, Path], Path]] = ()
+) -> list[Path]:
     """Write ``report.json``, ``predictions.csv`` and, when pyarrow imports, ``predictions.parquet``.
 
-    Returns the paths written. Raises :class:`ReportError` (writing nothing) when the report does not
-    validate against its schema.
+    ``also``: more writers (``write_markdown`` …) to run after the predictions. ``report.json`` is
+    deleted first and written last, so a directory holding it holds a finished set (see
+    :mod:`claimbench.report.files`). Returns the paths written (``report.json`` first). Raises
+    :class:`ReportError` (writing nothing) when the report does not validate against its schema.
     """
     out = Path(out_dir)
     data = report.to_dict()
     problems = report_problems(data)
     if problems:
         raise ReportError(problems)
+    out.mkdir(parents=True, exist_ok=True)
     written = [out / REPORT_FILE, out / PREDICTIONS_CSV]
-    write_text(written[0], json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+    written[0].unlink(missing_ok=True)
     if report.predictions_file is not None:  # a streamed run: its rows are on disk, not in the report
         spooled = Path(report.predictions_file)
         with atomic_path(written[1]) as tmp:
@@ -69,6 +74,8 @@ def write_report(report: Report, out_dir: str | Path) -> list[Path]:
         parquet = write_parquet(report.predictions, out / PREDICTIONS_PARQUET)
     if parquet is not None:
         written.append(parquet)
+    written.extend(writer(report, out) for writer in also)
+    write_text(written[0], json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
     return written
 
 
