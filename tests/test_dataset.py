@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from claimbench import Claim, DatasetError, load_dataset, validate_dataset
-from claimbench.dataset import update_manifest, write_dataset
+from claimbench.dataset import (
+    MAX_FILE_BYTES_ENV,
+    open_stream,
+    read_manifest_text,
+    update_manifest,
+    write_dataset,
+)
 from claimbench.records import NUMERIC_CONSISTENCY, SOURCE_AGREEMENT
 from tests.conftest import tiny_records, write_records
 
@@ -239,3 +248,111 @@ def test_deepcopy_of_records_is_unaffected() -> None:
     records = tiny_records()
     clone = copy.deepcopy(records)
     assert records == clone
+
+
+# -- data paths stay inside the dataset directory (issue 15, item 9) --------------------------------
+
+
+def _point(root: Path, key: str, path: str) -> None:
+    """Make the manifest of ``root`` name ``path`` as the ``key`` file (checksum unchanged)."""
+    manifest_path = root / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["files"][key]["path"] = path
+    manifest_path.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+
+
+def _path_problems(root: Path) -> list[str]:
+    """Every problem, ``file:line: $.path: message`` with the file's name only; also raised by open_stream."""
+    dataset, problems = validate_dataset(root)
+    assert dataset is None
+    with pytest.raises(DatasetError) as raised:
+        open_stream(root)
+    assert [str(p) for p in raised.value.problems] == [str(p) for p in problems]
+    return [f"{Path(p.file).name}:{p.line}: {p.path}: {p.message}" for p in problems]
+
+
+@pytest.mark.parametrize("path", ["../../../../etc/passwd", "sub/../../outside.jsonl"])  # "/x": schema
+def test_a_data_path_outside_the_dataset_directory_is_refused_unread(tiny_dataset: Path, path: str) -> None:
+    _point(tiny_dataset, "claims", path)
+    (problem,) = _path_problems(tiny_dataset)  # only this: nothing was read from it
+    line = next(
+        i + 1
+        for i, text in enumerate((tiny_dataset / "manifest.json").read_text().splitlines())
+        if path in text
+    )
+    assert problem.startswith(
+        f"manifest.json:{line}: $.files.claims.path: resolves outside the dataset directory"
+    )
+
+
+def test_a_symlink_leaving_the_dataset_directory_is_refused(tiny_dataset: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.jsonl"
+    (tiny_dataset / "claims.jsonl").rename(outside)
+    (tiny_dataset / "claims.jsonl").symlink_to(outside)
+    (problem,) = _path_problems(tiny_dataset)
+    assert ": $.files.claims.path: resolves outside the dataset directory" in problem
+
+
+def test_a_symlink_to_dev_zero_is_refused_at_once(tiny_dataset: Path) -> None:
+    """This made `claimbench validate` read forever; it is checked in a subprocess with a time limit."""
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero on this system")
+    (tiny_dataset / "claims.jsonl").unlink()
+    (tiny_dataset / "claims.jsonl").symlink_to("/dev/zero")
+    done = subprocess.run(
+        [sys.executable, "-m", "claimbench.cli", "validate", str(tiny_dataset)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert (
+        "$.files.claims.path: resolves outside the dataset directory (to /dev/zero)"
+        in done.stdout + done.stderr
+    )
+
+
+def test_a_symlink_inside_the_dataset_directory_is_followed(tiny_dataset: Path) -> None:
+    (tiny_dataset / "data").mkdir()
+    (tiny_dataset / "claims.jsonl").rename(tiny_dataset / "data" / "claims.jsonl")
+    (tiny_dataset / "claims.jsonl").symlink_to(Path("data") / "claims.jsonl")
+    assert len(load_dataset(tiny_dataset).claims) == 2
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
+def test_a_data_file_that_is_not_a_regular_file_is_refused(tiny_dataset: Path) -> None:
+    (tiny_dataset / "claims.jsonl").unlink()
+    os.mkfifo(tiny_dataset / "claims.jsonl")  # reading it would block for ever
+    (problem,) = _path_problems(tiny_dataset)
+    assert problem.endswith("$.files.claims.path: is not a regular file (a directory, device or pipe)")
+
+
+def test_a_manifest_that_is_not_a_regular_file_is_refused(tiny_dataset: Path) -> None:
+    (tiny_dataset / "manifest.json").unlink()
+    (tiny_dataset / "manifest.json").mkdir()
+    (problem,) = _path_problems(tiny_dataset)
+    assert problem == "manifest.json:0: $: is not a regular file (a directory, device or pipe)"
+    with pytest.raises(OSError, match="not a regular file"):
+        read_manifest_text(tiny_dataset)
+
+
+def test_data_files_over_the_size_limit_are_refused(
+    tiny_dataset: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    size = (tiny_dataset / "articles.jsonl").stat().st_size
+    monkeypatch.setenv(MAX_FILE_BYTES_ENV, str(size - 1))
+    problems = _path_problems(tiny_dataset)
+    assert any(
+        p.endswith(
+            f"$.files.articles.path: is {size} bytes, more than the limit of {size - 1} bytes "
+            f"(set {MAX_FILE_BYTES_ENV} to raise it)"
+        )
+        for p in problems
+    )
+    monkeypatch.setenv(MAX_FILE_BYTES_ENV, str(10 * size))
+    assert len(load_dataset(tiny_dataset).claims) == 2
+    monkeypatch.setenv(MAX_FILE_BYTES_ENV, "lots")
+    assert _path_problems(tiny_dataset) == [
+        f"manifest.json:0: $.files: {MAX_FILE_BYTES_ENV}='lots' is not a positive whole number of bytes"
+    ]

@@ -15,7 +15,9 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import os
 import shlex
+import stat
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -170,6 +172,109 @@ def _claim_row(c: Claim) -> dict[str, Any]:
     }
 
 
+MAX_FILE_BYTES = 16 * 1024**3
+"""The largest data file a manifest may name (16 GiB), unless ``CLAIMBENCH_MAX_FILE_BYTES`` says otherwise."""
+MAX_FILE_BYTES_ENV = "CLAIMBENCH_MAX_FILE_BYTES"
+"""Environment variable overriding :data:`MAX_FILE_BYTES` (a whole number of bytes)."""
+MAX_MANIFEST_BYTES = 16 * 1024**2
+"""The largest ``manifest.json`` read (16 MiB; a manifest is a few hundred bytes)."""
+
+
+def max_file_bytes() -> int:
+    """:data:`MAX_FILE_BYTES`, or the value of ``CLAIMBENCH_MAX_FILE_BYTES`` when set.
+
+    Raises :class:`ValueError` when the variable is set to anything but a positive whole number.
+    """
+    raw = os.environ.get(MAX_FILE_BYTES_ENV)
+    if raw is None:
+        return MAX_FILE_BYTES
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise ValueError(f"{MAX_FILE_BYTES_ENV}={raw!r} is not a positive whole number of bytes")
+    return value
+
+
+def _file_problem(root: Path, relative: str, limit: int) -> str | None:
+    """Why the file ``relative`` (as a manifest names it) must not be read from dataset directory ``root``.
+
+    Refused: a path that resolves outside ``root`` (``..``, an absolute path, a symlink leaving it), a
+    file that is not a regular file (a device such as ``/dev/zero``, a FIFO, a directory) and one larger
+    than ``limit`` bytes. A missing file is left to the reader, which reports it as not found.
+    """
+    try:
+        base = root.resolve(strict=True)
+        real = (root / relative).resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
+        return f"cannot be resolved: {exc}"
+    if not real.is_relative_to(base):
+        return f"resolves outside the dataset directory (to {real})"
+    try:
+        info = real.stat()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    if not stat.S_ISREG(info.st_mode):
+        return "is not a regular file (a directory, device or pipe)"
+    if info.st_size > limit:
+        return (
+            f"is {info.st_size} bytes, more than the limit of {limit} bytes "
+            f"(set {MAX_FILE_BYTES_ENV} to raise it)"
+        )
+    return None
+
+
+def read_manifest_text(root: Path) -> str:
+    """The text of ``root/manifest.json``, read only if it is a regular file inside ``root`` of at most
+    :data:`MAX_MANIFEST_BYTES`; raises :class:`OSError` (or ``UnicodeDecodeError``) otherwise."""
+    problem = _file_problem(root, MANIFEST, MAX_MANIFEST_BYTES)
+    if problem is not None:
+        raise OSError(f"{root / MANIFEST} {problem}")
+    return (root / MANIFEST).read_text(encoding="utf-8")
+
+
+def _read_manifest(root: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The validated manifest of dataset directory ``root``, or ``None`` and every problem.
+
+    Besides its schema, every data file it names must be safe to read (:func:`_file_problem`): a
+    manifest naming one that is not is refused whole, before any file is opened.
+    """
+    manifest_path = root / MANIFEST
+    problem = _file_problem(root, MANIFEST, MAX_MANIFEST_BYTES)
+    if problem is not None:
+        return None, [Problem(str(manifest_path), 0, "$", problem)]
+    manifest, problems = read_json(manifest_path, "manifest")
+    if manifest is None:
+        return None, problems
+    try:
+        limit = max_file_bytes()
+    except ValueError as exc:
+        return None, [Problem(str(manifest_path), 0, "$.files", str(exc))]
+    text = manifest_path.read_text(encoding="utf-8", errors="replace")
+    for key in sorted(manifest["files"]):
+        relative = manifest["files"][key]["path"]
+        problem = _file_problem(root, relative, limit)
+        if problem is not None:
+            problems.append(
+                Problem(str(manifest_path), _line_of_path(text, key), f"$.files.{key}.path", problem)
+            )
+    return (None if problems else manifest), problems
+
+
+def _line_of_path(text: str, key: str) -> int:
+    """The line of ``files.<key>.path`` in a manifest's text: the first ``"path"`` after ``"files"`` and
+    ``"<key>"`` (best effort, as :func:`claimbench.schema.read_json` locates problems; else line 1)."""
+    index = 0
+    for word in ("files", key, "path"):
+        index = text.find(f'"{word}"', index)
+        if index < 0:
+            return 1
+    return text.count("\n", 0, index) + 1
+
+
 def load_dataset(path: str | Path) -> Dataset:
     """Load and validate the dataset directory at ``path`` (or the directory of a ``manifest.json``).
 
@@ -192,7 +297,7 @@ def _load(path: Path) -> tuple[Dataset | None, list[Problem]]:
     manifest_path = root / MANIFEST
     if not root.is_dir():
         return None, [Problem(str(root), 0, "$", "not a dataset directory (does not exist)")]
-    manifest, problems = read_json(manifest_path, "manifest")
+    manifest, problems = _read_manifest(root)
     if manifest is None:
         return None, problems
 
@@ -684,7 +789,7 @@ def iter_items(
     file = path
     if path.is_dir() or path.name == MANIFEST:
         root = path.parent if path.name == MANIFEST else path
-        manifest, manifest_problems = read_json(root / MANIFEST, "manifest")
+        manifest, manifest_problems = _read_manifest(root)
         if manifest is None:
             found.extend(manifest_problems)
             if problems is None:
@@ -870,7 +975,7 @@ def open_stream(path: str | Path, *, validate: bool = True) -> DatasetStream:
     manifest_path = root / MANIFEST
     if not root.is_dir():
         raise DatasetError(path, [Problem(str(root), 0, "$", "not a dataset directory (does not exist)")])
-    manifest, problems = read_json(manifest_path, "manifest")
+    manifest, problems = _read_manifest(root)
     if manifest is None:
         raise DatasetError(path, problems)
     files = manifest["files"]

@@ -63,7 +63,14 @@ from claimbench._io import write_text
 from claimbench.cache import CACHE_DIR, CacheScope, VerdictCache, plain_params
 from claimbench.checkers.base import Checker
 from claimbench.checkers.registry import Registry, discover
-from claimbench.dataset import MANIFEST, STREAM_CHUNK, Dataset, DatasetError, DatasetStream, open_stream
+from claimbench.dataset import (
+    STREAM_CHUNK,
+    Dataset,
+    DatasetError,
+    DatasetStream,
+    open_stream,
+    read_manifest_text,
+)
 from claimbench.datasets import open_dataset
 from claimbench.engines import Engine, RawItems, batched, make_engine
 from claimbench.records import Item, Verdict
@@ -306,7 +313,7 @@ def _open(d: DatasetSpec, stream: bool | None, cache_dir: Path) -> Source:
 def _large(path: Path) -> bool:
     """Whether the manifest at ``path`` counts more than :data:`STREAM_MIN_RECORDS` claims and relations."""
     try:
-        counts = json.loads((path / MANIFEST).read_text(encoding="utf-8"))["counts"]
+        counts = json.loads(read_manifest_text(path))["counts"]
         return int(counts.get("claims", 0)) + int(counts.get("relations", 0)) > STREAM_MIN_RECORDS
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return False  # loading it whole reports what is wrong
@@ -341,7 +348,7 @@ def _open_stream(path: Path, cache_dir: Path) -> DatasetStream:
     """
     memo = cache_dir / VALIDATED
     try:
-        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+        manifest = json.loads(read_manifest_text(path))
         files = manifest["files"]
         joined = "\n".join(f"{k}:{files[k]['sha256']}" for k in sorted(files))
         checksum = hashlib.sha256(joined.encode()).hexdigest()

@@ -34,6 +34,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
+from ._archive import ArchiveLimits, ArchiveRefusedError, inspect_archive
 from .data import LABELS
 from .features import PairFeatures, PairTermVectors, _index_unique, make_pairs
 
@@ -56,6 +57,7 @@ TRUSTED_TYPES: frozenset[str] = frozenset(
         "sklearn._loss.link.MultinomialLogit",
         "sklearn._loss.link.Interval",
         "sklearn._loss._loss.CyHalfMultinomialLoss",
+        "sklearn.preprocessing._label.LabelEncoder",
         "builtins.float",
         "builtins.int",
         "builtins.str",
@@ -68,6 +70,7 @@ TRUSTED_TYPES: frozenset[str] = frozenset(
         "numpy.float32",
         "numpy.float64",
         "numpy.int64",
+        "numpy.uint64",
         "numpy.intp",
         "numpy.ndarray",
         "numpy.dtype",
@@ -328,23 +331,31 @@ def save(model: StanceModel, path: str | Path, *, metadata: dict[str, Any]) -> d
     return dict(json.loads(text))
 
 
-def load(path: str | Path) -> tuple[StanceModel, dict[str, Any]]:
+def load(path: str | Path, *, limits: ArchiveLimits | None = None) -> tuple[StanceModel, dict[str, Any]]:
     """Load ``(model, metadata)`` saved by :func:`save`, trusting only :data:`TRUSTED_TYPES`.
 
-    skops lists the types the archive would instantiate that it does not trust by default; if
-    any of them is outside :data:`TRUSTED_TYPES` nothing is constructed and
-    :class:`UntrustedModelError` names them.
+    :data:`TRUSTED_TYPES` is the complete list: nothing is trusted by default. Before skops reads the
+    archive, :func:`claimbench.stance._archive.inspect_archive` checks its declared sizes and array
+    headers against ``limits`` (default :class:`~claimbench.stance._archive.ArchiveLimits`) and every
+    type, function and loader its schema names against the list (skops' own default-trusted types, such
+    as ``numpy.sqrt`` or scikit-learn estimators, never show in ``get_untrusted_types``); then the types
+    skops reports as untrusted must be on the list too. Anything refused raises
+    :class:`UntrustedModelError` naming the limit or the types, with nothing constructed.
     """
     import skops.io as sio
 
     file = Path(path)
     if not file.is_file():
         raise FileNotFoundError(f"stance model file not found: {file}")
+    try:
+        inspect_archive(file, TRUSTED_TYPES, limits)
+    except ArchiveRefusedError as exc:
+        raise UntrustedModelError(str(exc)) from None
     untrusted = sio.get_untrusted_types(file=file)
     refused = sorted(set(untrusted) - TRUSTED_TYPES)
     if refused:
         raise UntrustedModelError(f"{file} would instantiate untrusted type(s): {refused}")
-    archive = sio.load(file, trusted=list(untrusted))
+    archive = sio.load(file, trusted=sorted(TRUSTED_TYPES))
     if not isinstance(archive, dict) or archive.get("format") != FORMAT:
         raise UntrustedModelError(f"{file} is not a {FORMAT} archive")
     model = archive.get("model")
