@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from claimbench.schema import Problem, json_path, load_schema, read_json, read_jsonl, schema_dir
+from claimbench.schema import (
+    Problem,
+    _fast_check,
+    _messages,
+    _parse_line,
+    json_path,
+    load_schema,
+    read_json,
+    read_jsonl,
+    schema_dir,
+    schema_problems,
+    validator,
+)
 
 SCHEMAS = sorted(p.name.removesuffix(".schema.json") for p in schema_dir().glob("*.schema.json"))
 
@@ -122,3 +138,104 @@ def test_read_json_locates_problems_by_line(tmp_path: Path) -> None:
     assert [p.path for p in problems] == ["$.version"]
     expected_line = path.read_text().splitlines().index('  "version": "one",') + 1
     assert problems[0].line == expected_line
+
+
+# -- the fast path: orjson and jsonschema_rs decide nothing jsonschema and json would decide otherwise --
+
+JSON_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(min_value=10**18, max_value=10**30)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.sampled_from(["", "c1", "c1\n", "x" * 3, "2016-13-45", "\ud800", "exact", "body", "P2W"])
+    | st.text(max_size=8)
+)
+JSON_VALUES = st.recursive(
+    JSON_SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+def _slots(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every path to a value inside a record (the record itself is ``()``)."""
+    found = [path]
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            found += _slots(sub, (*path, key))
+    elif isinstance(value, list):
+        for i, sub in enumerate(value):
+            found += _slots(sub, (*path, i))
+    return found
+
+
+@st.composite
+def mutated_records(draw: st.DrawFn) -> tuple[str, Any]:
+    """A schema example with one value replaced, dropped or added: mostly invalid, in every way."""
+    kind = draw(st.sampled_from(SCHEMAS))
+    record = copy.deepcopy(draw(st.sampled_from(load_schema(kind)["examples"])))
+    for _ in range(draw(st.integers(min_value=0, max_value=2))):
+        path = draw(st.sampled_from(_slots(record)))
+        if not path:
+            continue
+        parent = record
+        for part in path[:-1]:
+            parent = parent[part]
+        action = draw(st.sampled_from(["replace", "drop", "add"]))
+        if action == "drop" and isinstance(parent, dict):
+            parent.pop(path[-1])
+        elif action == "add" and isinstance(parent, dict):
+            parent[draw(st.text(max_size=6))] = draw(JSON_VALUES)
+        else:
+            parent[path[-1]] = draw(JSON_VALUES)
+    return kind, record
+
+
+@settings(max_examples=400, deadline=None)
+@given(mutated_records())
+def test_the_compiled_check_accepts_only_what_jsonschema_accepts(case: tuple[str, Any]) -> None:
+    kind, record = case
+    reference = [
+        Problem("f", 1, path, message)
+        for error in validator(kind).iter_errors(record)
+        for path, message in _messages(error)
+    ]
+    fast = _fast_check(kind)
+    assert fast is not None, "jsonschema_rs is a dependency: the fast path must be there"
+    try:
+        accepted = fast(record)
+    except Exception:  # noqa: BLE001 - a value it cannot take: the slow way decides
+        accepted = False
+    if accepted:
+        assert reference == []
+    assert schema_problems(record, kind, "f", 1) == reference
+
+
+def _reference_parse(raw: bytes) -> Any:
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return "refused"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        JSON_VALUES.map(lambda v: json.dumps({"v": v}).encode()),
+        JSON_VALUES.map(lambda v: json.dumps(v, ensure_ascii=False).encode("utf-8", "surrogatepass")),
+        st.binary(max_size=20),
+        st.sampled_from(
+            [b"", b" \n", b"\xef\xbb\xbf{}", b'{"a": 1, "a": 2}', b'{"a": -12345678901234567890}']
+        ),
+    )
+)
+def test_a_line_reads_as_json_reads_it(raw: bytes) -> None:
+    problem, record = _parse_line(raw, "f", 2)
+    expected = _reference_parse(raw)
+    if isinstance(expected, dict) and not (raw.startswith(b"\xef\xbb\xbf")):
+        assert problem is None
+        assert repr(record) == repr(expected)  # repr: NaN equals NaN, 1 is not 1.0
+    else:
+        assert problem is not None
+        assert record == {}
