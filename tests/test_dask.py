@@ -309,3 +309,12 @@ def test_cli_scheduler_option(
     assert on_dask.scores == local.scores
     assert on_dask.predictions == local.predictions
     assert capsys.readouterr().out.count("numeric-sanity") == 2  # each run printed its headline table
+
+
+def test_no_batch_starts_no_cluster() -> None:
+    """A run whose verdicts all come from the cache hands the engine no batch: nothing is started."""
+    engine = DaskEngine(jobs=1)
+    assert list(engine.map_batches(NumericSanityChecker(), Context(), iter([]))) == []
+    assert engine._client is None
+    assert engine._cluster is None
+    engine.close()

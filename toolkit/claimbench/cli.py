@@ -22,6 +22,7 @@ import argparse
 import contextlib
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -162,6 +163,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _run_spec(args: argparse.Namespace, held: contextlib.ExitStack[bool | None]) -> int:
+    import importlib
     import logging
 
     from claimbench.bundled import resolve_spec
@@ -172,22 +174,7 @@ def _run_spec(args: argparse.Namespace, held: contextlib.ExitStack[bool | None])
     from claimbench.runner import format_table, headline_rows, run
     from claimbench.spec import SpecError, load_spec
 
-    level = logging.WARNING if args.quiet else logging.INFO
-    if sys.stderr.isatty():  # log lines above the progress bars instead of through them
-        from rich.console import Console
-        from rich.highlighter import NullHighlighter
-        from rich.logging import RichHandler
-
-        handler: logging.Handler = RichHandler(
-            console=Console(stderr=True),
-            show_time=False,
-            show_level=False,
-            show_path=False,
-            highlighter=NullHighlighter(),
-        )
-    else:
-        handler = logging.StreamHandler(sys.stderr)
-    logging.basicConfig(level=level, format="%(message)s", handlers=[handler])
+    live = _setup_logging(quiet=args.quiet, verbose=args.verbose)
     args.spec = resolve_spec(args.spec)  # a file, `default` (bundled), or none given
     if not args.spec.is_file():
         return _usage_error(f"{args.spec}: no such benchmark spec file")
@@ -209,17 +196,22 @@ def _run_spec(args: argparse.Namespace, held: contextlib.ExitStack[bool | None])
         held.enter_context(
             claim_output(spec.output, force=args.force, wait=args.wait, on_wait=logging.getLogger().warning)
         )
-        engine = _dask_engine(spec.run.jobs, args.scheduler) if spec.run.engine == "dask" else None
+        engine = (
+            _dask_engine(spec.run.jobs, args.scheduler, verbose=args.verbose)
+            if spec.run.engine == "dask"
+            else None
+        )
         if isinstance(engine, int):
             return engine
         try:
-            report = run(
-                spec,
-                use_cache=not args.no_cache,
-                retry_errors=args.retry_errors,
-                progress=False if args.quiet else None,
-                engine=engine,
-            )
+            with _live_display(live):
+                report = run(
+                    spec,
+                    use_cache=not args.no_cache,
+                    retry_errors=args.retry_errors,
+                    progress=live,
+                    engine=engine,
+                )
         finally:
             if engine is not None:
                 engine.close()
@@ -251,13 +243,54 @@ def _run_spec(args: argparse.Namespace, held: contextlib.ExitStack[bool | None])
     return 0
 
 
-def _dask_engine(jobs: int, scheduler: str | None) -> Engine | int:
-    """The dask engine, connected (a LocalCluster started when no scheduler is given), or an exit code."""
+def _setup_logging(*, quiet: bool, verbose: bool) -> bool:
+    """Log lines to stderr; returns whether a live display (spinners, bars) is shown.
+
+    On a terminal, records go through the rich console the live display draws on (so a line is printed
+    above the bars, never into them); in a pipe or a file, as plain lines and without bars. ``quiet``:
+    warnings only. ``distributed`` (the dask engine's cluster) logs warnings only unless ``verbose``.
+    """
+    import logging
+
+    from claimbench.progress import rich_log_handler
+
+    live = sys.stderr.isatty() and not quiet
+    handler = rich_log_handler() if live else logging.StreamHandler(sys.stderr)
+    level = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
+    logging.basicConfig(level=level, format="%(message)s", handlers=[handler])
+    return live
+
+
+def _quiet_dask(verbose: bool) -> None:
+    """``distributed``'s loggers at WARNING (INFO with ``-v``); run after it is imported, which sets them."""
+    import logging
+
+    for name in ("distributed", "bokeh", "tornado"):
+        logging.getLogger(name).setLevel(logging.INFO if verbose else logging.WARNING)
+
+
+def _live_display(live: bool) -> AbstractContextManager[object]:
+    """Stages as spinners and the bars on one rich live display, or (``live=False``) as log lines."""
+    from contextlib import nullcontext
+
+    from claimbench.progress import rich_reporting
+
+    return rich_reporting() if live else nullcontext()
+
+
+def _dask_engine(jobs: int, scheduler: str | None, *, verbose: bool = False) -> Engine | int:
+    """The dask engine (connected now when a scheduler is named, to fail early), or an exit code.
+
+    A LocalCluster is started by the engine on the first batch to compute, so none is started when the
+    cache holds every verdict.
+    """
     from claimbench.engines_dask import DaskEngine
 
     where = f"the dask scheduler at {scheduler}" if scheduler else "a local dask cluster"
     try:
-        return DaskEngine(jobs=jobs, scheduler=scheduler).connect()
+        engine = DaskEngine(jobs=jobs, scheduler=scheduler)
+        _quiet_dask(verbose)
+        return engine.connect() if engine.scheduler is not None else engine
     except (OSError, RuntimeError, ValueError) as exc:  # not installed, unreachable, a bad address
         print(f"error: cannot use {where}: {exc}", file=sys.stderr)
         return 1
@@ -448,8 +481,10 @@ def _train(args: argparse.Namespace) -> int:
 
     if not args.data.is_dir():
         return _usage_error(f"{args.data}: no such directory")
+    live = _setup_logging(quiet=args.quiet, verbose=False)
     try:
-        metadata = train_fnc1(args.data, args.out, split=args.split)
+        with _live_display(live):
+            metadata = train_fnc1(args.data, args.out, split=args.split)
     except FNC1FileNotFoundError as exc:
         return _usage_error(str(exc))
     except FNC1DataError as exc:
@@ -548,6 +583,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="train",
         help="train: the train part of the body-disjoint 80/20 split, keeping dev for evaluation (default)",
     )
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress spinners or stage lines")
     p.set_defaults(func=_train)
 
     p = sub.add_parser(
@@ -614,6 +650,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--retry-errors", action="store_true", help="recompute cached verdicts that recorded an error"
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bars or log lines")
+    p.add_argument("-v", "--verbose", action="store_true", help="more log lines (and dask's own INFO logs)")
     p.set_defaults(func=_run)
 
     p = sub.add_parser(

@@ -32,6 +32,7 @@ Results are exactly those of the serial engine: every batch runs :func:`claimben
 from __future__ import annotations
 
 import importlib
+import itertools
 import logging
 import os
 from collections.abc import Iterable, Iterator, Sequence
@@ -139,10 +140,17 @@ class DaskEngine:
                     "silence_logs": logging.ERROR,
                     **self.cluster_options,
                 }
+                settings: dict[str, Any] = {
+                    # No queuing on the scheduler: the engine bounds what is in flight itself, and a
+                    # worker holding its next batch never idles while the scheduler (here) replies.
+                    "distributed.scheduler.worker-saturation": self.worker_saturation,
+                }
+                if options.get("dashboard_address") is None:
+                    # no dashboard asked for: serve no HTTP routes either (their proxy route is what logs
+                    # the jupyter-server-proxy hint, and nobody reads /info or /metrics of a run's cluster)
+                    settings["distributed.scheduler.http.routes"] = []
                 log.info("dask: starting a LocalCluster of %d worker process(es)", options["n_workers"])
-                # No queuing on the scheduler: the engine bounds what is in flight itself, and a worker
-                # holding its next batch never idles while the scheduler (in this busy process) replies.
-                with dask.config.set({"distributed.scheduler.worker-saturation": self.worker_saturation}):
+                with dask.config.set(settings):
                     self._cluster = LocalCluster(**options)
                 self._client = Client(self._cluster, timeout=self.timeout, set_as_default=False)
         return self._client
@@ -176,11 +184,19 @@ class DaskEngine:
         batches: Iterable[Sequence[Item]],
         finish: Finisher | None = None,
     ) -> Iterator[BatchResult]:
-        """Yield each batch's result as the cluster finishes it (bounded in flight; see the module doc)."""
+        """Yield each batch's result as the cluster finishes it (bounded in flight; see the module doc).
+
+        No batch, no cluster: the client (and a LocalCluster) is only started once there is a first batch,
+        so a run whose verdicts all come from the cache starts nothing.
+        """
+        counted = enumerate(batches)
+        first = next(counted, None)
+        if first is None:
+            return
+        numbered: Iterator[tuple[int, Sequence[Item]]] = itertools.chain([first], counted)
         as_completed = _distributed().as_completed
         client = self.client
         self._await_workers()
-        numbered = enumerate(batches)
         sent: Payload = (checker, context, finish)
         payload = self._scatter(sent)
         # each batch remembers the payload it was sent with: when that payload is lost, every batch that

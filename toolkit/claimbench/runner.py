@@ -73,6 +73,7 @@ from claimbench.dataset import (
 )
 from claimbench.datasets import open_dataset
 from claimbench.engines import Engine, RawItems, batched, make_engine
+from claimbench.progress import live_progress, stage
 from claimbench.records import Item, Verdict
 from claimbench.report.model import (
     ArticleView,
@@ -194,7 +195,10 @@ def run(
     cache_dir = spec.output / CACHE_DIR
 
     with timer.phase("load_seconds"):
-        datasets = [_open(d, stream, cache_dir) for d in spec.datasets]
+        datasets = []
+        for d in spec.datasets:
+            with stage(f"reading {_describe(d)}"):
+                datasets.append(_open(d, stream, cache_dir))
         planned = _plan(spec, registry, datasets)
     owns_engine = engine is None
     if engine is None:
@@ -406,7 +410,10 @@ def _plan(spec: BenchmarkSpec, registry: Registry, datasets: Sequence[Source]) -
                 )
                 continue
             if cs.fit_on not in fit_sets:
-                fit_sets[cs.fit_on] = open_dataset(cs.fit_on.path, cs.fit_on.adapter, dict(cs.fit_on.options))
+                with stage(f"reading {_describe(cs.fit_on)} to fit {cs.label}"):
+                    fit_sets[cs.fit_on] = open_dataset(
+                        cs.fit_on.path, cs.fit_on.adapter, dict(cs.fit_on.options)
+                    )
             fit_data = fit_sets[cs.fit_on]
             problems.extend(
                 f"{source}: {key}.fit_on: {message}"
@@ -482,7 +489,7 @@ def _judge(
 
     fit_start = time.perf_counter()
     if missing and p.fit_data is not None and not p.fitted:
-        with timer.phase("fit_seconds"):
+        with timer.phase("fit_seconds"), stage(f"fitting {p.label} on {p.fit_data.id}"):
             fit = getattr(p.checker, "fit")  # noqa: B009 - fit is optional in the protocol
             fit(p.fit_data.items(str(p.checker.task)), p.fit_data.context())
         p.fitted = True
@@ -547,7 +554,7 @@ def _judge_stream(
     # least as many verdicts as the file holds records (fitting again gives the same checker anyway).
     total = dataset.count(task)
     if p.fit_data is not None and not p.fitted and (index is None or total is None or len(index) < total):
-        with timer.phase("fit_seconds"):
+        with timer.phase("fit_seconds"), stage(f"fitting {p.label} on {p.fit_data.id}"):
             fit = getattr(p.checker, "fit")  # noqa: B009 - fit is optional in the protocol
             fit(p.fit_data.items(str(p.checker.task)), p.fit_data.context())
         p.fitted = True
@@ -666,28 +673,11 @@ def _long_lived_frozen() -> Iterator[None]:
 
 @contextmanager
 def _progress(show: bool) -> Iterator[_Bars]:
+    """The bars, on the job's one live display (:func:`claimbench.progress.live_progress`) when shown."""
     if not show:
         yield _Bars(None)
         return
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-    )
-    with progress:
+    with live_progress() as progress:
         yield _Bars(progress)
 
 
@@ -700,6 +690,14 @@ def _display(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def _describe(dataset: DatasetSpec) -> str:
+    """A dataset entry as a stage names it: the directory, or the adapter, its split and first file."""
+    if dataset.adapter is None:
+        return _display(dataset.path)
+    split = dict(dataset.options).get("split")
+    return f"{dataset.adapter}{f' {split}' if split else ''} ({_display(dataset.path)})"
 
 
 def _fitted_on(dataset: Source) -> str:

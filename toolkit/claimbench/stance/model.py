@@ -34,6 +34,8 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
+from claimbench.progress import stage
+
 from ._archive import ArchiveLimits, ArchiveRefusedError, inspect_archive
 from .data import LABELS
 from .features import PairFeatures, PairTermVectors, _index_unique, make_pairs
@@ -178,24 +180,35 @@ class StanceModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         group_ids = np.asarray(groups) if groups is not None else _default_groups(bodies)
         self.classes_ = np.asarray(LABELS)
 
-        self.features_ = PairFeatures(
-            lead_sentences=self.lead_sentences,
-            svd_components=self.svd_components,
-            random_state=self.random_state,
-        ).fit(pairs)
-        dense = self.features_.transform(pairs)
+        with stage(f"featurising {len(pairs)} pairs (dense features, SVD of {self.svd_components})"):
+            self.features_ = PairFeatures(
+                lead_sentences=self.lead_sentences,
+                svd_components=self.svd_components,
+                random_state=self.random_state,
+            ).fit(pairs)
+            dense = self.features_.transform(pairs)
 
         n_groups = len(np.unique(group_ids))
         folds = min(self.n_folds, n_groups)
         oof = np.zeros((len(pairs), 2 * len(LABELS) - 1))
         if folds >= 2:
-            for train_idx, test_idx in GroupKFold(n_splits=folds).split(pairs, y, group_ids):
-                parts = self._fit_linear([pairs[i] for i in train_idx], y[train_idx])
-                oof[test_idx] = self._linear_proba(parts, [pairs[i] for i in test_idx])
-        self.terms_, self.linear_all_, self.linear_related_ = self._fit_linear(pairs, y)
-        if folds < 2:  # too little data for folds: fall back to in-sample probabilities
-            oof = self._linear_proba((self.terms_, self.linear_all_, self.linear_related_), pairs)
+            splits = GroupKFold(n_splits=folds).split(pairs, y, group_ids)
+            for k, (train_idx, test_idx) in enumerate(splits, 1):
+                with stage(f"fitting the linear models, fold {k}/{folds} (out-of-fold probabilities)"):
+                    parts = self._fit_linear([pairs[i] for i in train_idx], y[train_idx])
+                    oof[test_idx] = self._linear_proba(parts, [pairs[i] for i in test_idx])
+        with stage("fitting the linear models on every pair"):
+            self.terms_, self.linear_all_, self.linear_related_ = self._fit_linear(pairs, y)
+            if folds < 2:  # too little data for folds: fall back to in-sample probabilities
+                oof = self._linear_proba((self.terms_, self.linear_all_, self.linear_related_), pairs)
 
+        booster_stage = stage(f"fitting the gradient-boosted trees ({self.max_iter} iterations)")
+        with booster_stage:
+            self._fit_booster(dense, oof, y)
+        return self
+
+    def _fit_booster(self, dense: NDArray[np.float64], oof: NDArray[np.float64], y: NDArray[np.str_]) -> None:
+        """The final classifier on the dense features and the out-of-fold linear probabilities."""
         self.booster_ = HistGradientBoostingClassifier(
             max_iter=self.max_iter,
             learning_rate=self.learning_rate,
@@ -208,7 +221,6 @@ class StanceModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             y,
             sample_weight=_class_weights(y, self.class_weight_power),
         )
-        return self
 
     def _fit_linear(
         self, pairs: list[tuple[str, str]], y: NDArray[np.str_]

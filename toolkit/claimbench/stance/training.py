@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from claimbench._io import atomic_path
+from claimbench.progress import stage
 from claimbench.stance.data import attach_bodies, read_fnc1, sha256_file, split_by_body
 from claimbench.stance.model import build_model, save
 
@@ -24,12 +25,14 @@ def train_fnc1(
         raise ValueError(f"split must be 'train' or 'all', not {split!r}")
     data = Path(data)
     bodies_csv, stances_csv = data / "train_bodies.csv", data / "train_stances.csv"
-    bodies, stances = read_fnc1(bodies_csv, stances_csv)
-    rows = split_by_body(bodies, stances)[0] if split == "train" else stances
-    headlines, texts = attach_bodies(bodies, rows)
+    with stage(f"reading {bodies_csv.name} and {stances_csv.name}"):
+        bodies, stances = read_fnc1(bodies_csv, stances_csv)
+        rows = split_by_body(bodies, stances)[0] if split == "train" else stances
+        headlines, texts = attach_bodies(bodies, rows)
     model = build_model(**(params or {}))
     start = time.perf_counter()
-    model.fit(headlines, texts, rows["Stance"].tolist(), groups=rows["Body ID"].tolist())
+    with stage(f"training the stance model on {len(rows)} pairs ({split})"):
+        model.fit(headlines, texts, rows["Stance"].tolist(), groups=rows["Body ID"].tolist())
     seconds = time.perf_counter() - start
     metadata = {
         "task": "FNC-1 stance detection (headline vs body)",
@@ -43,6 +46,6 @@ def train_fnc1(
         "train_seconds": round(seconds, 2),
     }
     out = Path(out)
-    with atomic_path(out) as tmp:
+    with stage(f"saving {out.name}"), atomic_path(out) as tmp:
         stored = save(model, tmp, metadata=metadata)
     return stored
