@@ -146,6 +146,8 @@ def test_output_that_is_a_file_or_holds_a_file_named_cache_is_refused(
     file.write_text("x", encoding="utf-8")
     assert _run(spec, file) == 2
     assert "is a file, not a directory" in capsys.readouterr().err
+    assert _run(spec, file / "sub") == 2
+    assert f"lies under {file}, which is a file" in capsys.readouterr().err
     out = tmp_path / "out"
     out.mkdir()
     (out / "cache").write_text("x", encoding="utf-8")
