@@ -146,6 +146,8 @@ def test_output_that_is_a_file_or_holds_a_file_named_cache_is_refused(
     file.write_text("x", encoding="utf-8")
     assert _run(spec, file) == 2
     assert "is a file, not a directory" in capsys.readouterr().err
+    assert _run(spec, file / "sub") == 2
+    assert f"lies under {file}, which is a file" in capsys.readouterr().err
     out = tmp_path / "out"
     out.mkdir()
     (out / "cache").write_text("x", encoding="utf-8")
@@ -341,3 +343,38 @@ def test_export_refuses_to_replace_its_own_input(
     assert main(["export", str(tiny_dataset), "-f", "jsonl", "-o", str(tiny_dataset), "--force"]) == 2
     assert "an input of this command" in capsys.readouterr().err
     assert _tree(tiny_dataset) == before
+
+
+DIE_WRITING_HTML = textwrap.dedent(
+    """
+    import os, sys
+    import claimbench._io, claimbench.report.html
+    from claimbench.cli import main
+
+    def dying(path, text):  # SIGKILLed halfway through writing report.html
+        with claimbench._io.atomic_path(path) as tmp:
+            tmp.write_text(text[: len(text) // 2], encoding="utf-8")
+            os.kill(os.getpid(), 9)
+
+    claimbench.report.html.write_text = dying
+    main(["run", sys.argv[1], "--output", sys.argv[2], "-q"])
+    """
+)
+
+
+def test_a_run_killed_while_writing_reports_leaves_no_report_json_and_its_temp_files_go_next_time(
+    spec: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    assert _run(spec, out) == 0
+    killed = subprocess.run(
+        [sys.executable, "-c", DIE_WRITING_HTML, str(spec), str(out)], capture_output=True, check=False
+    )
+    assert killed.returncode == -signal.SIGKILL
+    stale = list(out.glob(".report.html.*.tmp"))
+    assert len(stale) == 1
+    assert not (out / "report.json").exists()  # the set being rewritten is not taken for a finished one
+    assert _run(spec, out) == 0
+    assert not stale[0].exists()
+    assert (out / "report.json").is_file()
+    assert (out / "report.html").is_file()

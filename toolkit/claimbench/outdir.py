@@ -261,6 +261,9 @@ def check_run_output(directory: Path, *, force: bool = False, inputs: Iterable[P
     out = Path(directory)
     if out.exists() and not out.is_dir():
         raise OutputError(f"--output {out} is a file, not a directory; choose a directory")
+    existing = next((p for p in out.absolute().parents if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise OutputError(f"--output {out} lies under {existing}, which is a file; choose a directory")
     if _is_root(out.resolve()):
         raise OutputError(f"--output {out} is the root of a filesystem; choose a directory for the reports")
     cache = out / CACHE_DIR
