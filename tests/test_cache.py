@@ -12,6 +12,7 @@ import textwrap
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,6 +23,7 @@ from claimbench.cache import (
     VerdictCache,
     cache_key,
     canonical_json,
+    file_digests,
     plain_params,
 )
 from claimbench.records import Evidence, Verdict
@@ -179,3 +181,73 @@ def test_kill_9_mid_write_leaves_whole_batches(tmp_path: Path) -> None:
         assert count % 50 == 0
         scope = CacheScope("d" * 64, "toy", "1", {})
         assert len(cache.get_many(scope, [f"b0-{i}" for i in range(50)])) == 50
+
+
+# -- files named by parameters enter the key by content (issue 15, item 5) -----------------------------
+
+
+class _Reads:
+    """A checker-like object declaring which of its parameters name files."""
+
+    file_params = ("model", "lexicons")
+
+
+def test_file_digests_hash_the_named_files(tmp_path: Path) -> None:
+    import hashlib
+
+    model, other = tmp_path / "m.bin", tmp_path / "l.txt"
+    model.write_bytes(b"weights")
+    other.write_bytes(b"words")
+    digests = file_digests(_Reads(), {"model": str(model), "lexicons": [str(other), str(tmp_path / "gone")]})
+    assert digests == {
+        "model": hashlib.sha256(b"weights").hexdigest(),
+        "lexicons": [hashlib.sha256(b"words").hexdigest(), None],
+    }
+    assert file_digests(_Reads(), {"model": None}) == {}
+    assert file_digests(object(), {"model": str(model)}) == {}  # declares none
+    with pytest.raises(TypeError, match="not a path"):
+        file_digests(_Reads(), {"model": 3})
+
+
+def test_replacing_the_model_file_misses_the_cache_and_the_report_records_its_digest(tmp_path: Path) -> None:
+    """The report's case: `model = "P.skops"` replaced by another model between two runs."""
+    import hashlib
+
+    from claimbench.checkers.registry import discover
+    from claimbench.runner import run
+    from claimbench.spec import load_spec
+    from claimbench.stance.model import load, save
+    from claimbench.stance.training import train_fnc1
+    from tests.test_runner import make_dataset
+
+    sample = Path(__file__).parent / "data" / "fnc1_sample"
+    first_model, second_model = tmp_path / "first.skops", tmp_path / "second.skops"
+    train_fnc1(sample, first_model, split="all", params={"svd_components": 5, "max_iter": 10, "n_folds": 2})
+    save(load(first_model)[0], second_model, metadata={"retrained": True})  # other bytes, same name later
+    model = tmp_path / "P.skops"
+    data = make_dataset(tmp_path / "data", n_articles=2, per_article=3)
+    spec_file = tmp_path / "spec.toml"
+    spec_file.write_text(
+        'tasks = ["source_agreement"]\n[bootstrap]\nresamples = 20\n'
+        f'[[datasets]]\npath = "{data.as_posix()}"\n'
+        f'[[checkers]]\nname = "source-agreement"\nparams = {{ model = "{model.as_posix()}" }}\n',
+        encoding="utf-8",
+    )
+    registry = discover()
+    spec = load_spec(spec_file, registry=registry).with_overrides(output=tmp_path / "out")
+
+    def once() -> tuple[int, int, Any]:
+        report = run(spec, registry=registry, progress=False)
+        (checker,) = report.checkers
+        return checker.items, checker.reused, report.to_dict()["checkers"][0]["params"]
+
+    model.write_bytes(first_model.read_bytes())
+    items, reused, params = once()
+    assert (items, reused) == (4, 0)
+    assert params["model"] == model.as_posix()
+    assert params["__files__"] == {"model": hashlib.sha256(first_model.read_bytes()).hexdigest()}
+    assert once()[1] == 4  # same file: all reused
+    model.write_bytes(second_model.read_bytes())
+    items, reused, params = once()
+    assert reused == 0
+    assert params["__files__"] == {"model": hashlib.sha256(second_model.read_bytes()).hexdigest()}

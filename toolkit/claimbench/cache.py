@@ -45,6 +45,7 @@ from types import TracebackType
 from typing import Any
 
 from claimbench import _json
+from claimbench._io import sha256_file
 from claimbench.records import Evidence, Verdict
 
 CACHE_DIR = "cache"
@@ -133,6 +134,45 @@ class CacheScope:
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (CacheScope, (self.dataset_checksum, self.checker, self.version, self.params))
+
+
+FILES_KEY = "__files__"
+"""Added to a checker's parameters in its cache key and report: the SHA-256 of each file its
+``file_params`` name (see :func:`file_digests`)."""
+
+
+def file_digests(checker: object, params: Mapping[str, Any]) -> dict[str, Any]:
+    """SHA-256 (hex) of the file each of the checker's ``file_params`` names, by parameter name.
+
+    A checker declares the parameters that name files it reads as a class attribute,
+    ``file_params = ("model",)`` (see :class:`claimbench.checkers.base.Checker`): a parameter holds a path
+    (or a list of paths, giving a list of digests), relative to the working directory as the checker
+    opens it. Entering the key by content, a replaced file misses the cache though its path is the same.
+    An unset parameter is left out; a file that cannot be read gets ``None`` (the checker then reports
+    why, and such environment errors are not cached). Raises :class:`TypeError` for a value that is not
+    a path.
+    """
+    names = getattr(checker, "file_params", ())
+    digests: dict[str, Any] = {}
+    for name in (names,) if isinstance(names, str) else tuple(names):
+        value = params.get(name)
+        if value is None:
+            continue
+        if isinstance(value, str | PurePath):
+            digests[name] = _file_sha256(Path(value))
+        elif isinstance(value, list | tuple) and all(isinstance(v, str | PurePath) for v in value):
+            digests[name] = [_file_sha256(Path(v)) for v in value]
+        else:
+            raise TypeError(f"parameter {name!r} is one of file_params but holds {value!r}, not a path")
+    return digests
+
+
+def _file_sha256(path: Path) -> str | None:
+    """The SHA-256 of a regular file's bytes, or ``None`` when there is none to read."""
+    try:
+        return sha256_file(path) if path.is_file() else None
+    except OSError:
+        return None
 
 
 def cache_key(

@@ -60,7 +60,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from claimbench._io import write_text
-from claimbench.cache import CACHE_DIR, CacheScope, VerdictCache, plain_params
+from claimbench.cache import CACHE_DIR, FILES_KEY, CacheScope, VerdictCache, file_digests, plain_params
 from claimbench.checkers.base import Checker
 from claimbench.checkers.registry import Registry, discover
 from claimbench.dataset import (
@@ -399,6 +399,8 @@ def _plan(spec: BenchmarkSpec, registry: Registry, datasets: Sequence[Source]) -
             continue
         try:
             params = plain_params(checker.get_params())
+            digests = file_digests(checker, params)  # files the checker reads enter the key by content
+            params = {**params, FILES_KEY: digests} if digests else params
         except (TypeError, ValueError) as exc:
             problems.append(f"{source}: {key}.params: {exc}")
             continue

@@ -23,6 +23,14 @@ class Checker(Protocol):
     :class:`~claimbench.records.Verdict` per item, in the same order, with the item's id; a failure on one
     item is reported in that item's verdict (``error``), never raised. Parameters are plain constructor
     arguments, returned by ``get_params`` so that a run can record them (scikit-learn's convention).
+
+    Optional, not checked by ``isinstance``:
+
+    ``file_params``
+        A class attribute, the names of the parameters that hold the path of a file the checker reads
+        (a model, a lexicon): ``file_params = ("model",)``. A verdict depends on the file's content, not
+        its name, so the runner puts the SHA-256 of each such file into the cache key and the report
+        (:func:`claimbench.cache.file_digests`): a replaced file is never answered from the cache.
     """
 
     name: str
@@ -50,6 +58,8 @@ class BaseChecker:
     version: ClassVar[str]
     task: ClassVar[str]
     labels: ClassVar[tuple[str, ...]]
+    file_params: ClassVar[tuple[str, ...]] = ()
+    """Parameters that name files the checker reads (see :class:`Checker`); none by default."""
 
     def get_params(self) -> dict[str, Any]:
         """The constructor arguments, read back from the attributes of the same names."""

@@ -70,6 +70,7 @@ class _StanceChecker(BaseChecker):
     task = SOURCE_AGREEMENT
     labels = STANCE_LABELS
     version = "1.0.0"
+    file_params = ("model",)  # the model file enters the cache key by content
 
     def __init__(self, model: str | None = None, model_params: dict[str, Any] | None = None) -> None:
         self.model = model
