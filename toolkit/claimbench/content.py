@@ -17,6 +17,6 @@ def normalise_text(text: str) -> str:
 
 
 def text_key(*texts: str) -> str:
-    """A 64-bit hex fingerprint of the normalised ``texts`` (in order; a separator keeps them apart)."""
-    joined = "\x1f".join(normalise_text(t) for t in texts)
+    """A 64-bit hex fingerprint of the normalised ``texts``, in order (joined by NUL, kept by normalising)."""
+    joined = "\x00".join(normalise_text(t) for t in texts)
     return hashlib.blake2b(joined.encode("utf-8"), digest_size=8).hexdigest()
