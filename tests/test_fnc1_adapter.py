@@ -24,18 +24,56 @@ def test_load_maps_headlines_bodies_and_stances() -> None:
     assert len(ds.relations) == len(stances)
     assert len(ds.claims) == stances["Headline"].nunique()
     assert len(ds.articles) == stances["Body ID"].nunique()
-    first = ds.relations["fnc1-s1"]
+    bodies = pd.read_csv(BODIES).set_index("Body ID")["articleBody"]
+    headline, body = stances.loc[0, "Headline"], bodies[stances.loc[0, "Body ID"]]
+    first = ds.relations[fnc1.pair_id(headline, body)]
     assert first.label == stances.loc[0, "Stance"]
-    assert ds.claims[first.claim_id].text == stances.loc[0, "Headline"]
-    assert first.other_article_id == f"fnc1-body-{stances.loc[0, 'Body ID']}"
+    assert ds.claims[first.claim_id].text == headline
+    assert first.other_article_id == fnc1.body_id(body)
+    assert ds.articles[first.other_article_id].text == body
     assert ds.cluster_of(first) == first.other_article_id
 
 
-def test_splits_are_body_disjoint_and_have_their_own_checksums() -> None:
-    train, dev, whole = (fnc1.load(BODIES, STANCES, split=s) for s in ("train", "dev", "all"))
+@pytest.mark.parametrize(("train_name", "dev_name"), [("train", "dev"), ("train-body", "dev-body")])
+def test_splits_are_disjoint_and_have_their_own_checksums(train_name: str, dev_name: str) -> None:
+    train, dev, whole = (fnc1.load(BODIES, STANCES, split=s) for s in (train_name, dev_name, "all"))
     assert not set(train.articles) & set(dev.articles)
-    assert len(train.relations) + len(dev.relations) == len(whole.relations)
+    assert {r.label for r in train.relations.values()} <= {r.label for r in whole.relations.values()}
+    assert len(train.relations) + len(dev.relations) <= len(whole.relations)
     assert len({train.checksum, dev.checksum, whole.checksum}) == 3
+
+
+def test_default_split_is_disjoint_in_headlines_too() -> None:
+    train, dev = (fnc1.load(BODIES, STANCES, split=s) for s in ("train", "dev"))
+    assert dev.relations
+    assert train.relations
+    assert not set(train.claims) & set(dev.claims)
+    related = lambda ds: sum(r.label != "unrelated" for r in ds.relations.values())  # noqa: E731
+    whole = fnc1.load(BODIES, STANCES)
+    assert related(train) + related(dev) == related(whole)  # related pairs never cross the split
+
+
+def test_ids_come_from_text_not_from_rows(tmp_path: Path) -> None:
+    """Two files numbering their rows alike share no id unless they share the text."""
+    bodies = pd.read_csv(BODIES)
+    stances = pd.read_csv(STANCES)
+    other_bodies = bodies.assign(articleBody=bodies["articleBody"] + " (another file)")
+    other_stances = stances.assign(Headline=stances["Headline"] + " (another file)")
+    other_bodies.to_csv(tmp_path / "b.csv", index=False)
+    other_stances.to_csv(tmp_path / "s.csv", index=False)
+    first, second = fnc1.load(BODIES, STANCES), fnc1.load(tmp_path / "b.csv", tmp_path / "s.csv")
+    for kind in ("relations", "claims", "articles"):
+        assert not set(getattr(first, kind)) & set(getattr(second, kind)), kind
+    stances.iloc[::-1].to_csv(tmp_path / "reordered.csv", index=False)  # same texts, other rows
+    again = fnc1.load(BODIES, tmp_path / "reordered.csv")
+    assert set(again.relations) == set(first.relations)
+
+
+def test_repeated_pairs_get_distinct_ids(tmp_path: Path) -> None:
+    stances = pd.read_csv(STANCES)
+    pd.concat([stances, stances.iloc[:3]]).to_csv(tmp_path / "s.csv", index=False)
+    ds = fnc1.load(BODIES, tmp_path / "s.csv")
+    assert len(ds.relations) == len(stances) + 3
 
 
 def test_convert_writes_a_dataset_that_validates(tmp_path: Path) -> None:
@@ -80,6 +118,34 @@ def test_bad_files_give_clear_errors(tmp_path: Path) -> None:
 
 @requires_fnc1()
 def test_full_training_data_split_matches_fnc1_proportions() -> None:
-    dev = fnc1.load(FNC1_DIR / "train_bodies.csv", FNC1_DIR / "train_stances.csv", split="dev")
+    dev = fnc1.load(FNC1_DIR / "train_bodies.csv", FNC1_DIR / "train_stances.csv", split="dev-body")
     assert len(dev.articles) == 337  # 20% of 1,683 bodies
     assert 9_000 < len(dev.relations) < 11_000
+
+
+def test_the_official_protocol_spec_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """benchmarks/fnc1-official.toml: fit on train files, score test files from FNC1_TEST_DIR (samples here).
+
+    The stand-in test files reuse the train sample's Body IDs and row numbers, which ids made from numbers
+    would have taken for a leak; one of their headlines occurs in the train sample with another body.
+    """
+    from claimbench.checkers.registry import discover
+    from claimbench.runner import run
+    from claimbench.spec import SpecError, load_spec
+
+    official = Path(__file__).resolve().parents[1] / "benchmarks" / "fnc1-official.toml"
+    monkeypatch.delenv("FNC1_TEST_DIR", raising=False)
+    with pytest.raises(SpecError, match="FNC1_TEST_DIR is not set"):
+        load_spec(official, registry=discover())
+    monkeypatch.setenv("FNC1_TEST_DIR", str(Path(__file__).parent / "data" / "fnc1_test_sample"))
+    monkeypatch.setenv("FNC1_DIR", str(SAMPLE))
+    spec = load_spec(official, registry=discover()).with_overrides(output=tmp_path / "out")
+    report = run(spec, progress=False)
+    test_rows = pd.read_csv(
+        Path(__file__).parent / "data" / "fnc1_test_sample" / "competition_test_stances.csv"
+    )
+    assert {s.checker for s in report.scores} == {"stance-learned", "stance-rules", "majority"}
+    assert all(s.n_items == len(test_rows) and s.n_errors == 0 for s in report.scores)
+    by_checker = {c.checker: c for c in report.contamination}
+    assert set(by_checker) == {"stance-learned", "majority"}
+    assert (by_checker["stance-learned"].items, by_checker["stance-learned"].shared) == (len(test_rows), 1)

@@ -55,12 +55,21 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def make_dataset(
-    root: Path, *, prefix: str = "c", n_articles: int = 6, per_article: int = 5, version: str = "1.0.0"
+    root: Path,
+    *,
+    prefix: str = "c",
+    n_articles: int = 6,
+    per_article: int = 5,
+    version: str = "1.0.0",
+    place: str = "town",
 ) -> Path:
-    """A valid dataset: ``n_articles`` articles of ``per_article`` numeric claims, related pairwise."""
+    """A valid dataset: ``n_articles`` articles of ``per_article`` numeric claims, related pairwise.
+
+    Texts depend on the article, the claim's place in it and ``place``, never on ``prefix`` (the ids).
+    """
     articles, claims, relations = [], [], []
     for a in range(n_articles):
-        parts = [f"Officials said {10 * (j + 1)} hurt in town {a}-{j}." for j in range(per_article)]
+        parts = [f"Officials said {10 * (j + 1)} hurt in {place} {a}-{j}." for j in range(per_article)]
         text = " ".join(parts)
         article_id = f"{prefix}-a{a}"
         articles.append(Article(id=article_id, title=f"Article {a}", text=text))
@@ -487,9 +496,39 @@ def test_fit_on_the_evaluated_dataset_is_refused(tmp_path: Path, data: Path) -> 
         go(fit_spec(tmp_path, data, overlapping))
 
 
+def test_fit_on_the_same_texts_under_other_ids_is_refused(tmp_path: Path, data: Path) -> None:
+    renamed = make_dataset(tmp_path / "renamed", prefix="d", n_articles=2)  # other ids, same texts
+    with pytest.raises(
+        SpecError, match=r"10 numeric_consistency item\(s\) are also in .*same texts, whatever"
+    ):
+        go(fit_spec(tmp_path, data, renamed))
+
+
+def test_one_shared_text_is_counted_not_refused(tmp_path: Path, data: Path) -> None:
+    # the first three claims of two articles recur with other article texts (three claims, not five)
+    partial = make_dataset(tmp_path / "partial", prefix="d", n_articles=2, per_article=3)
+    report = go(fit_spec(tmp_path, data, partial))
+    (figure,) = report.contamination
+    assert (figure.dataset, figure.task, figure.checker) == ("toy", NUMERIC_CONSISTENCY, "fitted")
+    assert (figure.items, figure.shared, figure.share) == (30, 6, pytest.approx(0.2))
+    assert figure.fitted_on.startswith("partial 1.0.0 (")
+    from claimbench.report.html import render_html
+    from claimbench.report.markdown import render_markdown
+
+    write_report(report, tmp_path / "out")
+    data_json = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    Draft202012Validator(load_schema("report")).validate(data_json)
+    assert data_json["contamination"][0]["shared"] == 6
+    assert read_report(tmp_path / "out").contamination == report.contamination
+    assert "| toy | numeric_consistency | fitted | 30 | 6 | 20.0% |" in render_markdown(report)
+    assert '<td class="num">6</td><td class="num">20.0%</td>' in render_html(report)
+
+
 def test_fit_on_a_disjoint_dev_split(tmp_path: Path, data: Path) -> None:
-    dev = make_dataset(tmp_path / "dev", prefix="d", n_articles=2)
+    dev = make_dataset(tmp_path / "dev", prefix="d", n_articles=2, place="village")
     report = go(fit_spec(tmp_path, data, dev))
+    (figure,) = report.contamination
+    assert (figure.items, figure.shared) == (30, 0)
     (checker,) = report.checkers
     assert str(checker.fitted_on).startswith("dev 1.0.0 (")
     assert "fit_on" not in json.dumps(checker.params)
@@ -507,7 +546,7 @@ def test_two_datasets_with_one_id_are_refused(tmp_path: Path, data: Path) -> Non
 
 
 def test_fit_without_a_fit_method_is_refused(tmp_path: Path, data: Path) -> None:
-    dev = make_dataset(tmp_path / "dev", prefix="d", n_articles=2)
+    dev = make_dataset(tmp_path / "dev", prefix="d", n_articles=2, place="village")
     text = FIT_SPEC.replace("majority-baseline", "toy").replace("{dev}", dev.as_posix())
     with pytest.raises(SpecError, match="has no fit"):
         go(spec_for(tmp_path, data, text))

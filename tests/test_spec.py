@@ -243,3 +243,17 @@ def test_default_spec_parses() -> None:
     assert {c.name for c in spec.checkers} == set(BUILTINS)
     bundled = {p.parent.resolve() for p in (root / "datasets").glob("*/manifest.json")}
     assert {d.path for d in spec.datasets} == bundled
+
+
+def test_paths_name_environment_variables(layout: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = MINIMAL.replace(
+        'path = "../data/a"', 'path = "${CB_DATA}/a"\n[[datasets]]\npath = "${CB_OTHER:-../data}/b"'
+    )
+    monkeypatch.setenv("CB_DATA", str(layout / "data"))
+    monkeypatch.delenv("CB_OTHER", raising=False)
+    spec = load_spec(write(layout, text), registry=REGISTRY)
+    assert [d.path for d in spec.datasets] == [(layout / "data" / n).resolve() for n in ("a", "b")]
+    monkeypatch.delenv("CB_DATA")
+    (problem,) = problems_of(write(layout, text))
+    assert "datasets[0]" in problem
+    assert "environment variable CB_DATA is not set" in problem

@@ -15,13 +15,18 @@ import pandas as pd
 import pytest
 import skops.io as sio
 
+from claimbench.content import normalise_text
 from claimbench.stance.data import (
     LABELS,
     FNC1DataError,
     attach_bodies,
+    claim_components,
     read_fnc1,
     split_body_ids,
     split_by_body,
+    split_by_claim,
+    split_stances,
+    split_statistics,
 )
 from claimbench.stance.features import PairFeatures, PairTermVectors, as_pairs, make_pairs
 from claimbench.stance.model import (
@@ -84,6 +89,60 @@ def test_split_is_body_disjoint_and_deterministic(
     pd.testing.assert_frame_equal(dev, again_dev)
     other_train, _ = split_by_body(bodies, stances, seed=7)
     assert set(other_train["Body ID"]) != set(train["Body ID"])
+
+
+def test_claim_split_is_disjoint_in_headlines_bodies_and_rumours(
+    sample: tuple[pd.DataFrame, pd.DataFrame],
+) -> None:
+    bodies, stances = sample
+    train, dev = split_by_claim(bodies, stances)
+    assert len(train)
+    assert len(dev)
+    assert not set(train["Body ID"]) & set(dev["Body ID"])
+    assert not set(train["Headline"]) & set(dev["Headline"])
+    head_comp, body_comp = claim_components(bodies, stances)
+    for frame in (train, dev):
+        assert (frame.loc[frame["redrawn"], "Stance"] == "unrelated").all()
+        for headline, body, stance in zip(frame["Headline"], frame["Body ID"], frame["Stance"], strict=True):
+            # related pairs lie within one rumour; re-drawn unrelated bodies come from another one
+            same = head_comp[normalise_text(headline)] == body_comp[int(body)]
+            assert same or stance == "unrelated"
+        for headline, body in zip(
+            frame.loc[frame["redrawn"], "Headline"], frame.loc[frame["redrawn"], "Body ID"], strict=True
+        ):
+            assert head_comp[normalise_text(headline)] != body_comp[int(body)]
+        assert not (frame["redrawn"] & frame["Stance"].ne("unrelated")).any()
+    stats = split_statistics(bodies, train, dev)
+    assert stats["dev_headlines_in_train"] == 0.0
+    assert stats["dev_bodies_in_train"] == 0.0
+    pd.testing.assert_frame_equal(split_by_claim(bodies, stances)[1], dev)
+
+
+def test_claim_components_join_a_rumours_headlines_and_bodies() -> None:
+    bodies = pd.DataFrame({"Body ID": [1, 2, 3, 4], "articleBody": ["a", "b", "c", "A"]})
+    stances = pd.DataFrame(
+        {
+            "Headline": ["h1", "h2", "H1 ", "h3", "h3"],
+            "Body ID": [1, 2, 2, 3, 1],
+            "Stance": ["agree", "discuss", "disagree", "agree", "unrelated"],
+        }
+    )
+    heads, comps = claim_components(bodies, stances)
+    # h1 -1, H1 (same text) -2, h2 -2, body 4 has body 1's text: one rumour; h3 -3 another
+    assert heads["h1"] == heads["h2"] == comps[1] == comps[2] == comps[4]
+    assert heads["h3"] == comps[3] != comps[1]  # the unrelated pair joins nothing
+
+
+def test_split_stances_names() -> None:
+    bodies, stances = read_fnc1(SAMPLE / "train_bodies.csv", SAMPLE / "train_stances.csv")
+    assert len(split_stances(bodies, stances, "all")) == len(stances)
+    body_train, body_dev = split_by_body(bodies, stances)
+    assert (
+        split_stances(bodies, stances, "train-body")["Headline"].tolist() == body_train["Headline"].tolist()
+    )
+    assert len(split_stances(bodies, stances, "dev-body")) == len(body_dev)
+    with pytest.raises(ValueError, match="split"):
+        split_stances(bodies, stances, "test")
 
 
 def test_split_body_ids_matches_official_recipe() -> None:
@@ -291,3 +350,16 @@ def test_full_split_sizes_and_disjointness() -> None:
     assert (len(train), len(dev)) == (39667, 10305)
     assert (train["Body ID"].nunique(), dev["Body ID"].nunique()) == (1346, 337)
     assert not set(train["Body ID"]) & set(dev["Body ID"])
+
+
+@requires_fnc1()
+def test_full_claim_split_shares_no_text_and_keeps_the_label_mix() -> None:
+    bodies, stances = read_fnc1(FNC1_DIR / "train_bodies.csv", FNC1_DIR / "train_stances.csv")
+    train, dev = split_by_claim(bodies, stances)
+    stats = split_statistics(bodies, train, dev)
+    assert stats["dev_headlines_in_train"] == 0.0
+    assert stats["dev_pairs_sharing_a_text"] == 0.0
+    assert 0.15 < stats["dev"]["bodies"] / len(bodies) < 0.3
+    for label in ("agree", "disagree", "discuss"):
+        held = stats["dev"]["labels"][label]
+        assert 0.12 < held / (held + stats["train"]["labels"][label]) < 0.3, label

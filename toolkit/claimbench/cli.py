@@ -548,9 +548,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stances", type=Path, required=True, help="FNC-1 *_stances.csv")
     p.add_argument(
         "--split",
-        choices=["all", "train", "dev"],
+        choices=["all", "train", "dev", "train-body", "dev-body"],
         default="all",
-        help="all pairs, or the train/dev part of the body-disjoint 80/20 split (seed 1489)",
+        help="all pairs; train/dev: the development split disjoint in rumours, headlines and bodies; "
+        "train-body/dev-body: the old body-disjoint 80/20 split (seed 1489), for comparison only",
     )
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="dataset directory to write")
     p.add_argument(
@@ -579,9 +580,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, metavar="MODEL", help="model file to write (.skops)")
     p.add_argument(
         "--split",
-        choices=["train", "all"],
+        choices=["train", "train-body", "all"],
         default="train",
-        help="train: the train part of the body-disjoint 80/20 split, keeping dev for evaluation (default)",
+        help="train: the train part of the rumour-disjoint development split, keeping dev for evaluation "
+        "(default); train-body: that of the old body-disjoint split; all: every pair",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress spinners or stage lines")
     p.set_defaults(func=_train)

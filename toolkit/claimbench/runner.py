@@ -15,8 +15,10 @@ and the seed, the resumed run's report equals an uninterrupted one's (timings as
 
 **Fitting.** A checker with ``fit_on`` is fitted on that dataset's items of its task (only when some
 verdict is not cached). The runner refuses — before anything runs — to evaluate a checker on a dataset
-that is its fitting data: same checksum, or any item id in common. The fitting dataset's checksum is part
-of the checker's cache key, and the report records, per checker, where it was fitted.
+that is its fitting data: same checksum, or any evaluated item whose texts are those of a fitted item,
+whatever the ids (:mod:`claimbench.leakage`). Evaluated items that share only one text with the fitting
+data are counted, per checker and dataset, in the report's ``contamination``. The fitting dataset's
+checksum is part of the checker's cache key, and the report records, per checker, where it was fitted.
 
 **Streaming.** A dataset directory too large for memory (``run(stream=True)``, or by default one whose
 manifest counts more than :data:`STREAM_MIN_RECORDS` claims and relations) is validated in one streaming
@@ -73,6 +75,7 @@ from claimbench.dataset import (
 )
 from claimbench.datasets import open_dataset
 from claimbench.engines import Engine, RawItems, batched, make_engine
+from claimbench.leakage import FitTexts, Screening, fit_texts, screen
 from claimbench.progress import live_progress, stage
 from claimbench.records import Item, Verdict
 from claimbench.report.model import (
@@ -80,6 +83,7 @@ from claimbench.report.model import (
     CheckerRun,
     ClaimMark,
     Comparison,
+    Contamination,
     DatasetInfo,
     Estimate,
     Prediction,
@@ -130,6 +134,7 @@ class _Planned:
     origin: str
     fit_data: Dataset | None
     key_params: dict[str, Any]
+    contamination: tuple[Contamination, ...] = ()
     fitted: bool = False
     seconds: float = 0.0
     computed: int = 0
@@ -304,6 +309,7 @@ def run(
         seed=spec.seed,
         bootstrap_resamples=spec.bootstrap.resamples,
         predictions_file=str(spool.path) if spool.path is not None else None,
+        contamination=tuple(c for p in planned for c in p.contamination),
     )
 
 
@@ -387,6 +393,7 @@ def _plan(spec: BenchmarkSpec, registry: Registry, datasets: Sequence[Source]) -
         first.setdefault(dataset.id, i)
     planned: list[_Planned] = []
     fit_sets: dict[DatasetSpec, Dataset] = {}
+    screened: dict[tuple[DatasetSpec, str], tuple[list[str], list[tuple[Source, Screening]]]] = {}
     for i, cs in enumerate(spec.checkers):
         key = f"checkers[{i}]"
         try:
@@ -417,13 +424,27 @@ def _plan(spec: BenchmarkSpec, registry: Registry, datasets: Sequence[Source]) -
                         cs.fit_on.path, cs.fit_on.adapter, dict(cs.fit_on.options)
                     )
             fit_data = fit_sets[cs.fit_on]
-            problems.extend(
-                f"{source}: {key}.fit_on: {message}"
-                for message in leakage(fit_data, datasets, str(checker.task))
-            )
+            if (cs.fit_on, str(checker.task)) not in screened:
+                screened[(cs.fit_on, str(checker.task))] = screen_fit(fit_data, datasets, str(checker.task))
+            messages, screenings = screened[(cs.fit_on, str(checker.task))]
+            problems.extend(f"{source}: {key}.fit_on: {message}" for message in messages)
             params = {**params, FIT_KEY: fit_data.checksum}
+            contamination = tuple(
+                Contamination(
+                    dataset=d.id,
+                    task=str(checker.task),
+                    checker=cs.label,
+                    fitted_on=_fitted_on(fit_data),
+                    items=sc.items,
+                    shared=sc.shared,
+                    share=sc.share,
+                )
+                for d, sc in screenings
+            )
+        else:
+            contamination = ()
         origin = registry.checkers[cs.name].origin if cs.name in registry.checkers else "unknown"
-        planned.append(_Planned(i, cs, checker, origin, fit_data, params))
+        planned.append(_Planned(i, cs, checker, origin, fit_data, params, contamination))
     if problems:
         raise SpecError(source, problems)
     return planned
@@ -432,11 +453,22 @@ def _plan(spec: BenchmarkSpec, registry: Registry, datasets: Sequence[Source]) -
 def leakage(fit_data: Dataset, evaluated: Sequence[Source], task: str) -> list[str]:
     """Why fitting on ``fit_data`` and evaluating on ``evaluated`` would score on training data, if so.
 
-    Refused: the same dataset (checksum), or any item of ``task`` in common (by id; a streamed dataset's
-    ids are read from disk, not held).
+    Refused: the same dataset (checksum), or an evaluated item of ``task`` whose texts (claim and other
+    text, normalised) are all those of one fitted item, whatever the ids (:mod:`claimbench.leakage`).
+    """
+    return screen_fit(fit_data, evaluated, task)[0]
+
+
+def screen_fit(
+    fit_data: Dataset, evaluated: Sequence[Source], task: str
+) -> tuple[list[str], list[tuple[Source, Screening]]]:
+    """:func:`leakage`'s messages, and each evaluated dataset's screening (for its contamination figure).
+
+    A dataset refused for its checksum is not screened; a streamed dataset is read chunk by chunk.
     """
     problems: list[str] = []
-    fit_ids = {item.id for item in fit_data.items(task)}
+    screenings: list[tuple[Source, Screening]] = []
+    fitted: FitTexts | None = None
     for dataset in evaluated:
         if dataset.checksum == fit_data.checksum:
             problems.append(
@@ -444,19 +476,19 @@ def leakage(fit_data: Dataset, evaluated: Sequence[Source], task: str) -> list[s
                 f"({dataset.id} {dataset.version}, same checksum); fit on a separate dev split"
             )
             continue
-        ids = (
-            dataset.item_ids(task)
-            if isinstance(dataset, DatasetStream)
-            else (i.id for i in dataset.items(task))
-        )
-        shared = sorted(i for i in ids if i in fit_ids)
-        if shared:
-            shown = ", ".join(shared[:5]) + (" …" if len(shared) > 5 else "")
+        if fitted is None:
+            fitted = fit_texts(fit_data.items(task), fit_data.context())
+        chunks = dataset.chunks(task) if isinstance(dataset, DatasetStream) else [dataset.items(task)]
+        result = screen(fitted, chunks, dataset.context())
+        screenings.append((dataset, result))
+        if result.leaked:
+            shown = ", ".join(result.leaked[:5]) + (" …" if len(result.leaked) > 5 else "")
             problems.append(
-                f"refusing to fit on {fit_data.path}: {len(shared)} {task} item(s) are also in the "
-                f"evaluated dataset {dataset.id} ({shown}); fit on a disjoint dev split"
+                f"refusing to fit on {fit_data.path}: {len(result.leaked)} {task} item(s) are also in the "
+                f"evaluated dataset {dataset.id} (same texts, whatever the ids: {shown}); "
+                "fit on a disjoint dev split"
             )
-    return problems
+    return problems, screenings
 
 
 def _judge(

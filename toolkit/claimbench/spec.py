@@ -26,14 +26,19 @@ A spec is parsed once into frozen dataclasses and checked whole: every problem i
     params = { task = "numeric_consistency" }  # constructor keyword arguments
     fit_on = "../datasets/mosul-dev"           # optional: a dev dataset the checker is fitted on
 
-Dataset and ``fit_on`` paths are resolved against the spec file's directory (the spec travels with the
-data it names); ``output`` and the command line's ``--output`` against the working directory (results go
+Dataset and ``fit_on`` paths may name environment variables, ``${NAME}`` or ``${NAME:-default}`` (for
+data the spec cannot ship, such as the FNC-1 competition test files: ``benchmarks/fnc1-official.toml``);
+an unset variable without a default is a spec problem that names it. Dataset and ``fit_on`` paths are
+resolved, after that, against the spec file's directory (the spec travels with the data it names);
+``output`` and the command line's ``--output`` against the working directory (results go
 where the user is). ``datasets`` may also be a plain list of paths.
 """
 
 from __future__ import annotations
 
 import math
+import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -432,7 +437,39 @@ def _tasks(value: Any, problem: _Problem) -> tuple[str, ...]:
     return tuple(tasks)
 
 
+_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+def expand_variables(value: str, key: str, problem: _Problem) -> str | None:
+    """``value`` with each ``${NAME}`` / ``${NAME:-default}`` replaced by the environment variable (or the
+    default when it is unset or empty), then ``~`` expanded; ``None`` (and a problem) for an unset one."""
+    missing: list[str] = []
+
+    def replace_one(match: re.Match[str]) -> str:
+        found = os.environ.get(match.group(1))
+        if found:
+            return found
+        if match.group(2) is not None:
+            return match.group(2)
+        missing.append(match.group(1))
+        return ""
+
+    expanded = _VARIABLE.sub(replace_one, value)
+    if missing:
+        names = ", ".join(sorted(set(missing)))
+        problem(
+            key,
+            f"environment variable {names} is not set (the path is {value!r}); set it to the files' folder",
+        )
+        return None
+    return os.path.expanduser(expanded)
+
+
 def _path(value: Any, key: str, base: Path, problem: _Problem) -> Path | None:
+    if isinstance(value, str) and value:
+        value = expand_variables(value, key, problem)
+        if value is None:
+            return None
     if not isinstance(value, str) or not value:
         problem(key, f"expected a path (a non-empty string), found {_kind(value)}")
         return None
@@ -479,6 +516,9 @@ def _dataset_entry(entry: Any, key: str, base: Path, problem: _Problem) -> Datas
             value = entry.get(option)
             if not isinstance(value, str) or not value:
                 problem(f"{key}.{option}", f"missing: a path for the {name} adapter")
+                return None
+            value = expand_variables(value, f"{key}.{option}", problem)
+            if value is None:
                 return None
             file = (base / value).resolve()
             if not file.is_file():

@@ -1,10 +1,17 @@
 """FNC-1 (Fake News Challenge stage 1) stance data as a claimbench dataset.
 
-Mapping: each article body → an :class:`~claimbench.records.Article` (``fnc1-body-<Body ID>``); each
-distinct headline → a standalone :class:`~claimbench.records.Claim` (``fnc1-h-<hash>``, the same id in
-every split); each stance row → a :class:`~claimbench.records.Relation` from the headline claim to the body
-(``other_article_id``) with the FNC-1 label. Splits are body-disjoint, as FNC-1 made its own: the official
-baseline's ``generate_hold_out_split`` (bodies in file order, ``random.Random(1489)``, 80/20).
+Mapping: each distinct article body → an :class:`~claimbench.records.Article` (``fnc1-b-<hash>``); each
+distinct headline → a standalone :class:`~claimbench.records.Claim` (``fnc1-h-<hash>``); each stance row →
+a :class:`~claimbench.records.Relation` from the headline claim to the body (``other_article_id``) with the
+FNC-1 label (``fnc1-p-<hash>``, of the headline and body texts; a repeated pair gets ``-2``, ``-3``, …).
+Every id is derived from normalised text (:func:`claimbench.content.text_key`), never from a row or a Body
+ID, so two files (the training and the competition test files, both numbering from row 1) never share an id
+unless they share the text. The provenance of each record still names its file and row.
+
+Splits (:data:`claimbench.stance.data.SPLITS`): ``all``; ``train``/``dev``, the default development split,
+disjoint in rumours and hence in headlines and bodies (:func:`~claimbench.stance.data.split_by_claim`);
+``train-body``/``dev-body``, the official baseline's body-disjoint hold-out (bodies in file order,
+``random.Random(1489)``, 80/20), whose dev headlines nearly all occur in train: kept for comparison only.
 """
 
 from __future__ import annotations
@@ -13,18 +20,35 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from claimbench.content import text_key
 from claimbench.dataset import Dataset
 from claimbench.datasets import build
 from claimbench.records import Article, Claim, Provenance, Relation
-from claimbench.stance.data import read_fnc1, sha256_file, split_body_ids
+from claimbench.stance.data import SPLITS as _DEV_SPLITS
+from claimbench.stance.data import read_fnc1, sha256_file, split_stances
 
-SPLITS = ("all", "train", "dev")
+SPLITS: tuple[str, ...] = ("all", *_DEV_SPLITS)
 SOURCE = "FNC-1 (Pomerleau & Rao, 2017)"
+_METHOD = {
+    "claim": "disjoint in rumours, headlines and bodies (components of the related-pair graph; "
+    "crossing unrelated pairs re-paired within their side)",
+    "body": "body-disjoint 80/20 split of the official baseline (seed 1489)",
+}
 
 
 def headline_id(headline: str) -> str:
-    """A stable claim id for a headline: the same text gets the same id in every split and file."""
-    return "fnc1-h-" + hashlib.sha1(headline.encode("utf-8"), usedforsecurity=False).hexdigest()[:12]
+    """A stable claim id for a headline: one (normalised) text, one id, in every split and file."""
+    return "fnc1-h-" + text_key(headline)[:12]
+
+
+def body_id(body: str) -> str:
+    """A stable article id for a body: the same (normalised) text gets the same id in every file."""
+    return "fnc1-b-" + text_key(body)[:12]
+
+
+def pair_id(headline: str, body: str) -> str:
+    """A stable relation id for a headline–body pair, from both texts."""
+    return "fnc1-p-" + text_key(headline, body)
 
 
 def _split_digest(file_sha256: str, split: str) -> str:
@@ -32,13 +56,15 @@ def _split_digest(file_sha256: str, split: str) -> str:
     train and dev never share a checksum (the runner's fit/evaluate guard relies on that)."""
     if split == "all":
         return file_sha256
-    return hashlib.sha256(f"{file_sha256}:{split}:seed=1489:dev=0.2".encode()).hexdigest()
+    method = _DEV_SPLITS[split]
+    return hashlib.sha256(f"{file_sha256}:{split}:{method}:seed=1489:dev=0.2".encode()).hexdigest()
 
 
 def load(bodies_csv: str | Path, stances_csv: str | Path, *, split: str = "all") -> Dataset:
     """Read the official FNC-1 CSV files into a validated :class:`Dataset`.
 
-    ``split`` is ``all``, or ``train``/``dev`` of the body-disjoint 80/20 development split. Raises
+    ``split`` is ``all`` or a development split of :data:`SPLITS` (``train``/``dev`` by default,
+    ``train-body``/``dev-body`` for the old body-disjoint one). Raises
     :class:`~claimbench.stance.data.FNC1DataError` for unreadable files and
     :class:`~claimbench.dataset.DatasetError` for records that break the schemas.
     """
@@ -46,26 +72,27 @@ def load(bodies_csv: str | Path, stances_csv: str | Path, *, split: str = "all")
         raise ValueError(f"split must be one of {', '.join(SPLITS)}, not {split!r}")
     bodies_csv, stances_csv = Path(bodies_csv), Path(stances_csv)
     bodies, stances = read_fnc1(bodies_csv, stances_csv)
-    stance_rows = list(stances.itertuples(index=True))
-    if split != "all":
-        train, dev = split_body_ids([int(b) for b in bodies["Body ID"]])
-        keep = set(train if split == "train" else dev)
-        stance_rows = [r for r in stance_rows if int(r[2]) in keep]
-    used = {int(r[2]) for r in stance_rows}
+    rows = split_stances(bodies, stances, split)
+    text_of = {int(b): str(t) for b, t in zip(bodies["Body ID"], bodies["articleBody"], strict=True)}
+    used = {int(b) for b in rows["Body ID"]}
 
-    articles = [
-        (
-            Article(id=f"fnc1-body-{int(bid)}", title=f"FNC-1 body {int(bid)}", text=str(text) or " "),
-            str(bodies_csv),
-            line + 2,  # header line, 1-based
-        )
-        for line, (bid, text) in enumerate(zip(bodies["Body ID"], bodies["articleBody"], strict=True))
-        if int(bid) in used
-    ]
+    articles: dict[str, tuple[Article, str, int]] = {}
+    article_of: dict[int, str] = {}
+    for line, bid in enumerate(bodies["Body ID"]):
+        if int(bid) not in used:
+            continue
+        aid = body_id(text_of[int(bid)])
+        article_of[int(bid)] = aid
+        if aid not in articles:  # bodies with the same text are one article
+            article = Article(id=aid, title=f"FNC-1 body {int(bid)}", text=text_of[int(bid)] or " ")
+            articles[aid] = (article, str(bodies_csv), line + 2)  # header line, 1-based
     claims: dict[str, tuple[Claim, str, int]] = {}
     relations = []
-    for row in stance_rows:
-        index, headline, body_id, stance = row[0], str(row[1]), int(row[2]), str(row[3])
+    seen: dict[str, int] = {}
+    for headline, bid, stance, index, redrawn in zip(
+        rows["Headline"], rows["Body ID"], rows["Stance"], rows["row"], rows["redrawn"], strict=True
+    ):
+        headline, bid, index = str(headline), int(bid), int(index)
         cid = headline_id(headline)
         if cid not in claims:
             claims[cid] = (
@@ -79,13 +106,21 @@ def load(bodies_csv: str | Path, stances_csv: str | Path, *, split: str = "all")
                 str(stances_csv),
                 index + 2,
             )
+        rid = pair_id(headline, text_of[bid])
+        seen[rid] = seen.get(rid, 0) + 1
+        if seen[rid] > 1:
+            rid = f"{rid}-{seen[rid]}"
         relations.append(
             (
                 Relation(
-                    id=f"fnc1-s{index + 1}",
+                    id=rid,
                     claim_id=cid,
-                    other_article_id=f"fnc1-body-{body_id}",
-                    label=stance,
+                    other_article_id=article_of[bid],
+                    label=str(stance),
+                    rationale=f"unrelated pair re-drawn within the split: body {bid} replaces the "
+                    "file's body, which is on the other side"
+                    if bool(redrawn)
+                    else "",
                 ),
                 str(stances_csv),
                 index + 2,
@@ -101,7 +136,7 @@ def load(bodies_csv: str | Path, stances_csv: str | Path, *, split: str = "all")
         "version": "1.0.0",
         "description": "Headline-body stance pairs of the Fake News Challenge stage 1, read from "
         f"{stances_csv.name} and {bodies_csv.name}"
-        + ("" if split == "all" else f"; the {split} part of the body-disjoint 80/20 split (seed 1489)"),
+        + ("" if split == "all" else f"; the {split} part of the split {_METHOD[_DEV_SPLITS[split]]}"),
         "files": files,
         "counts": {"articles": len(articles), "claims": len(claims), "relations": len(relations)},
         "licence": {
@@ -120,4 +155,4 @@ def load(bodies_csv: str | Path, stances_csv: str | Path, *, split: str = "all")
         },
     }
     root = stances_csv.parent
-    return build(root, manifest, articles, claims.values(), relations)
+    return build(root, manifest, articles.values(), claims.values(), relations)

@@ -505,6 +505,21 @@ def _provenance(report: Report) -> str:
         f'<td class="num">{c.items_per_second:.1f}</td><td class="num">{c.reused}</td></tr>'
         for c in report.checkers
     )
+    contamination = "".join(
+        f'<tr><th scope="row">{_e(c.dataset)}</th><td>{_e(c.task)}</td><td>{_e(c.checker)}</td>'
+        f'<td class="num">{c.items}</td><td class="num">{c.shared}</td>'
+        f'<td class="num">{c.share:.1%}</td></tr>'
+        for c in report.contamination
+    )
+    contaminated = (
+        "<h3>Contamination</h3>\n<p>Evaluated items that share a text (claim or other text) with a fitted "
+        "checker&#x27;s fitting data; items with all the texts of one fitted item are refused.</p>\n"
+        '<div class="scroll"><table><thead><tr><th>Dataset</th><th>Task</th><th>Checker</th>'
+        '<th class="num">Items</th><th class="num">Sharing a text</th><th class="num">Share</th></tr>'
+        f"</thead><tbody>{contamination}</tbody></table></div>\n"
+        if report.contamination
+        else ""
+    )
     run = [
         ("created", report.created),
         ("seed", str(report.seed)),
@@ -525,6 +540,7 @@ def _provenance(report: Report) -> str:
         '<th>Origin</th><th>Parameters</th><th>Fitted on</th><th class="num">Seconds</th>'
         '<th class="num">Items</th><th class="num">Items/s</th><th class="num">Reused</th></tr>'
         f"</thead><tbody>{checkers}</tbody></table></div>\n"
+        f"{contaminated}"
         f'<h3>Run and environment</h3>\n<dl class="facts">{facts}</dl>\n'
         f"<details><summary>Benchmark spec</summary><pre>{spec}</pre></details>"
     )

@@ -274,6 +274,22 @@ def _provenance(report: Report, level: float) -> list[str]:
         ]
         header = ["Checker", "Version", "Task", "Origin", "Parameters", "Fitted on"]
         lines += ["Checkers:", "", *_table(header, rows), ""]
+    if report.contamination:
+        rows = [
+            [
+                _escape(x)
+                for x in (c.dataset, c.task, c.checker, str(c.items), str(c.shared), f"{c.share:.1%}")
+            ]
+            for c in report.contamination
+        ]
+        header = ["Dataset", "Task", "Checker", "Items", "Sharing a text", "Share"]
+        lines += [
+            "Contamination: evaluated items that share a text (claim or other text) with the fitted "
+            "checker's fitting data (items with all texts of one fitted item are refused):",
+            "",
+            *_table(header, rows),
+            "",
+        ]
     env = flatten_mapping(report.environment)
     if env:
         lines += ["Environment:", ""]

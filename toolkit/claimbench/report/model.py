@@ -127,6 +127,24 @@ class CheckerRun:
 
 
 @dataclass(frozen=True, slots=True)
+class Contamination:
+    """How many evaluated items share a text (claim or other text) with a fitted checker's fitting data.
+
+    Items whose texts are all those of one fitted item are refused before the run
+    (:mod:`claimbench.leakage`); this counts the ones that share some text only, such as an FNC-1 headline
+    seen in training with another body.
+    """
+
+    dataset: str
+    task: str
+    checker: str
+    fitted_on: str
+    items: int
+    shared: int
+    share: float
+
+
+@dataclass(frozen=True, slots=True)
 class DatasetInfo:
     """A dataset as it was used: enough to say in a paper exactly which data was scored."""
 
@@ -173,6 +191,8 @@ class Report:
     timings: Mapping[str, float] = field(default_factory=dict)
     seed: int = 0
     bootstrap_resamples: int = 0
+    contamination: tuple[Contamination, ...] = ()
+    """Per fitted checker and evaluated dataset: evaluated items sharing a text with the fitting data."""
     predictions_file: str | None = field(default=None, compare=False)
     """A streamed run's prediction rows, spooled to this CSV file instead of held in ``predictions``
     (:func:`claimbench.report.json.write_report` copies it to ``predictions.csv``). Not part of
@@ -232,6 +252,7 @@ class Report:
             timings=data.get("timings", {}),
             seed=data.get("seed", 0),
             bootstrap_resamples=data.get("bootstrap_resamples", 0),
+            contamination=tuple(Contamination(**c) for c in data.get("contamination", ())),
         )
 
 
