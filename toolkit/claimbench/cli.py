@@ -163,7 +163,6 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _run_spec(args: argparse.Namespace, held: contextlib.ExitStack[bool | None]) -> int:
-    import importlib
     import logging
 
     from claimbench.bundled import resolve_spec
