@@ -317,14 +317,22 @@ def _datasheet(args: argparse.Namespace) -> int:
 
 def _convert(args: argparse.Namespace) -> int:
     from claimbench.dataset import DatasetError
-    from claimbench.datasets import fnc1, save
+    from claimbench.datasets import fnc1, open_dataset, save
     from claimbench.stance.data import FNC1DataError
 
     try:
-        dataset = save(
-            fnc1.load(args.bodies, args.stances, split=args.split), args.out, overwrite=args.overwrite
-        )
-    except (FNC1DataError, FileExistsError) as exc:
+        if args.format == "fnc1":
+            if args.bodies is None or args.stances is None:
+                print("error: fnc1 needs --bodies and --stances", file=sys.stderr)
+                return 2
+            loaded = fnc1.load(args.bodies, args.stances, split=args.split)
+        else:
+            if args.pairs is None:
+                print(f"error: {args.format} needs --pairs (its CSV file)", file=sys.stderr)
+                return 2
+            loaded = open_dataset(None, args.format, {"pairs": str(args.pairs), "split": args.split})
+        dataset = save(loaded, args.out, overwrite=args.overwrite)
+    except (FNC1DataError, FileExistsError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except DatasetError as exc:
@@ -398,16 +406,19 @@ def build_parser() -> argparse.ArgumentParser:
         "convert",
         help="convert an external benchmark's files into a claimbench dataset directory",
         description="Read an external benchmark's files from the paths given (never downloads) and write "
-        "a validated claimbench dataset directory. Formats: fnc1 (FNC-1 bodies and stances CSV files).",
+        "a validated claimbench dataset directory. Formats: fnc1 (FNC-1 bodies and stances CSV files); "
+        "emergent, perspectrum, nli (one CSV of claim-vs-claim pairs, --pairs).",
     )
-    p.add_argument("format", choices=["fnc1"], help="the input format")
-    p.add_argument("--bodies", type=Path, required=True, help="FNC-1 *_bodies.csv")
-    p.add_argument("--stances", type=Path, required=True, help="FNC-1 *_stances.csv")
+    p.add_argument("format", choices=["fnc1", "emergent", "perspectrum", "nli"], help="the input format")
+    p.add_argument("--bodies", type=Path, help="FNC-1 *_bodies.csv")
+    p.add_argument("--stances", type=Path, help="FNC-1 *_stances.csv")
+    p.add_argument("--pairs", type=Path, help="emergent, perspectrum, nli: the CSV of pairs")
     p.add_argument(
         "--split",
         choices=["all", "train", "dev"],
         default="all",
-        help="all pairs, or the train/dev part of the body-disjoint 80/20 split (seed 1489)",
+        help="all pairs, or the train/dev part of the 80/20 split (fnc1: by body, seed 1489; the others: "
+        "by claim or premise text)",
     )
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="dataset directory to write")
     p.add_argument("--overwrite", action="store_true", help="replace DIR if it exists")
