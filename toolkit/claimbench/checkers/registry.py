@@ -28,6 +28,7 @@ BUILTINS: Mapping[str, str] = {
     "majority-baseline": "claimbench.checkers.baseline:MajorityBaseline",
     "source-agreement": "claimbench.checkers.stance:SourceAgreementChecker",
     "source-conflicts": "claimbench.checkers.stance:SourceConflictChecker",
+    "claim-stance": "claimbench.checkers.claim_stance:ClaimStanceChecker",
 }
 """Built-in checkers: registry name → ``module:attribute``."""
 

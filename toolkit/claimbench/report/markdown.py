@@ -261,8 +261,12 @@ def _provenance(report: Report, level: float) -> list[str]:
         facts.insert(0, f"git commit {commit}")
     lines += [_escape("; ".join(facts)) + ".", ""]
     if report.datasets:
-        rows = [[_escape(x) for x in (d.id, d.version, d.checksum, d.path)] for d in report.datasets]
-        lines += ["Datasets:", "", *_table(["Dataset", "Version", "Checksum", "Path"], rows), ""]
+        rows = [
+            [_escape(x) for x in (d.id, d.version, d.checksum, d.path, d.label_mapping or _MISSING)]
+            for d in report.datasets
+        ]
+        header = ["Dataset", "Version", "Checksum", "Path", "Labels"]
+        lines += ["Datasets:", "", *_table(header, rows), ""]
     if report.checkers:
         rows = [
             [
