@@ -148,6 +148,7 @@ def save(model: ClaimStanceModel, path: str | Path, *, metadata: dict[str, Any])
             compression=zipfile.ZIP_DEFLATED,
             compresslevel=9,
         )
+        os.chmod(tmp, 0o644)  # mkstemp makes it owner-only; a model file is meant to be shared
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
