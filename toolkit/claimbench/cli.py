@@ -443,17 +443,29 @@ def _datasheet(args: argparse.Namespace) -> int:
 
 def _convert(args: argparse.Namespace) -> int:
     from claimbench.dataset import DatasetError
-    from claimbench.datasets import fnc1, save
+    from claimbench.datasets import fnc1, open_dataset, save
     from claimbench.outdir import OutputError, check_replaceable, dataset_dir_problem
     from claimbench.stance.data import FNC1DataError, FNC1FileNotFoundError
 
     if args.overwrite:
         print("warning: --overwrite is deprecated; use --force", file=sys.stderr)
     force = args.force or args.overwrite
-    inputs = (args.bodies, args.stances)
+    if args.format == "fnc1":
+        if args.bodies is None or args.stances is None:
+            return _usage_error("fnc1 needs --bodies and --stances")
+        inputs: tuple[Path, ...] = (args.bodies, args.stances)
+    else:
+        if args.pairs is None:
+            return _usage_error(f"{args.format} needs --pairs (its CSV file)")
+        if not args.pairs.is_file():
+            return _usage_error(f"{args.pairs}: no such file")
+        inputs = (args.pairs,)
     try:
         check_replaceable(args.out, inputs=inputs, owned=dataset_dir_problem, force=force)  # before reading
-        loaded = fnc1.load(args.bodies, args.stances, split=args.split)
+        if args.format == "fnc1":
+            loaded = fnc1.load(args.bodies, args.stances, split=args.split)
+        else:
+            loaded = open_dataset(None, args.format, {"pairs": str(args.pairs), "split": args.split})
         dataset = save(loaded, args.out, overwrite=force, inputs=inputs)
     except OutputError as exc:
         return _usage_error(str(exc))
@@ -540,17 +552,20 @@ def build_parser() -> argparse.ArgumentParser:
         "convert",
         help="convert an external benchmark's files into a claimbench dataset directory",
         description="Read an external benchmark's files from the paths given (never downloads) and write "
-        "a validated claimbench dataset directory. Formats: fnc1 (FNC-1 bodies and stances CSV files).",
+        "a validated claimbench dataset directory. Formats: fnc1 (FNC-1 bodies and stances CSV files); "
+        "emergent, perspectrum, nli (one CSV of claim-vs-claim pairs, --pairs).",
     )
-    p.add_argument("format", choices=["fnc1"], help="the input format")
-    p.add_argument("--bodies", type=Path, required=True, help="FNC-1 *_bodies.csv")
-    p.add_argument("--stances", type=Path, required=True, help="FNC-1 *_stances.csv")
+    p.add_argument("format", choices=["fnc1", "emergent", "perspectrum", "nli"], help="the input format")
+    p.add_argument("--bodies", type=Path, help="FNC-1 *_bodies.csv")
+    p.add_argument("--stances", type=Path, help="FNC-1 *_stances.csv")
+    p.add_argument("--pairs", type=Path, help="emergent, perspectrum, nli: the CSV of pairs")
     p.add_argument(
         "--split",
         choices=["all", "train", "dev", "train-body", "dev-body"],
         default="all",
-        help="all pairs; train/dev: the development split disjoint in rumours, headlines and bodies; "
-        "train-body/dev-body: the old body-disjoint 80/20 split (seed 1489), for comparison only",
+        help="all pairs, or a part of a development split: fnc1 train/dev are disjoint in rumours, "
+        "headlines and bodies (train-body/dev-body: the old body-disjoint 80/20 split, seed 1489, for "
+        "comparison only); the others split train/dev by claim or premise text",
     )
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="dataset directory to write")
     p.add_argument(

@@ -761,7 +761,19 @@ def _dataset_info(dataset: Source) -> DatasetInfo:
         path=_display(dataset.path),
         checksum=dataset.checksum,
         files={key: str(files[key]["sha256"]) for key in sorted(files)},
+        label_mapping=_label_mapping(dataset.manifest),
     )
+
+
+def _label_mapping(manifest: Mapping[str, Any]) -> str | None:
+    """``nli: entailment→agree, …; macro-F1 over agree, disagree, discuss`` for a converted corpus."""
+    from claimbench.datasets.labels import scored_labels
+
+    declared = manifest.get("label_mapping")
+    if not isinstance(declared, Mapping):
+        return None
+    pairs = ", ".join(f"{k}→{v}" for k, v in dict(declared.get("mapping", {})).items())
+    return f"{declared.get('name')}: {pairs}; macro-F1 over {', '.join(scored_labels(manifest) or ())}"
 
 
 def article_views(dataset: Source) -> list[ArticleView]:

@@ -248,6 +248,7 @@ def _macro_f1(
     pred: NDArray[np.integer[Any]],
     n_labels: int,
     idx: IntArray | None = None,
+    scored: Sequence[int] | None = None,
 ) -> float:
     """Macro-F1 from label codes (``pred == n_labels``: no prediction), as ``classification_report``; of
     the items ``idx`` (a bootstrap resample, counted :data:`_CHUNK` at a time: exactly) when given.
@@ -255,7 +256,8 @@ def _macro_f1(
     F1 per label is 2·TP / (2·TP + FP + FN), 0 when undefined (scikit-learn's ``zero_division=0``); a
     missing prediction is a false negative of its gold label only. The bootstrap calls this thousands of
     times, where scikit-learn's input validation would dominate the run; ``tests/test_scoring.py`` checks
-    it against :func:`claimbench.metrics.classification_report`.
+    it against :func:`claimbench.metrics.classification_report`. ``scored``: the label codes the mean is
+    over (the labels a dataset has, :attr:`Table.scored`); all by default.
     """
     width = n_labels + 1
     size = n_labels * width
@@ -269,7 +271,7 @@ def _macro_f1(
     tp = np.diagonal(matrix[:, :n_labels])
     denominator = matrix[:, :n_labels].sum(axis=0) + matrix.sum(axis=1)
     f1 = np.divide(2.0 * tp, denominator, out=np.zeros(n_labels), where=denominator > 0)
-    return float(f1.mean())
+    return float(f1[list(scored)].mean()) if scored is not None else float(f1.mean())
 
 
 @dataclass
@@ -292,6 +294,9 @@ class Table:
     seed: int
     items: Sequence[Item] = ()
     cluster_ids: Sequence[str] = ()
+    scored: tuple[int, ...] | None = None
+    """Codes of the labels macro-F1 averages over: those a dataset's ``label_mapping`` reaches (a
+    two-label corpus is not scored on a ``discuss`` column it never uses); ``None``: every label."""
 
     @classmethod
     def build(
@@ -303,7 +308,9 @@ class Table:
         cluster_ids = [dataset.cluster_of(item) for item in items]
         clusters = Clusters()
         codes = np.array([clusters.code(c) for c in cluster_ids], dtype=np.int32)
-        return cls.of(dataset.id, task, gold, codes, clusters.distinct, boot, seed, items, cluster_ids)
+        table = cls.of(dataset.id, task, gold, codes, clusters.distinct, boot, seed, items, cluster_ids)
+        table.scored = _scored_codes(dataset.manifest, task)
+        return table
 
     @classmethod
     def of(
@@ -376,8 +383,10 @@ class Table:
 
     def score(self, checker: str, outcome: Compact) -> TaskScores:
         """Headline metrics with intervals, per-label scores, confusion and calibration of one checker."""
-        codes, gold, n_labels = outcome.codes, self.gold_codes, len(self.labels)
+        codes, gold, n_labels, scored = outcome.codes, self.gold_codes, len(self.labels), self.scored
         report = _classification(gold, codes, self.labels)
+        if scored is not None:
+            report = replace(report, macro_f1=float(np.mean([report.per_label[i].f1 for i in scored])))
         correct = codes == gold
 
         def accuracy(idx: IntArray) -> float:  # a count over the count: exactly correct[idx].mean()
@@ -386,7 +395,9 @@ class Table:
 
         metrics: dict[str, Estimate] = {
             "accuracy": self._interval(report.accuracy, accuracy),
-            "macro_f1": self._interval(report.macro_f1, lambda idx: _macro_f1(gold, codes, n_labels, idx)),
+            "macro_f1": self._interval(
+                report.macro_f1, lambda idx: _macro_f1(gold, codes, n_labels, idx, scored)
+            ),
         }
         maximum = None
         if self.task == SOURCE_AGREEMENT:
@@ -468,11 +479,11 @@ class Table:
 
     def compare(self, name_a: str, a: Compact, name_b: str, b: Compact) -> Comparison:
         """McNemar on correctness and a paired bootstrap of macro-F1 (A − B); BH is applied later."""
-        gold, n_labels = self.gold_codes, len(self.labels)
+        gold, n_labels, scored = self.gold_codes, len(self.labels), self.scored
         test = mcnemar(_seq(a.codes == gold), _seq(b.codes == gold))
         diff = paired_bootstrap_diff(
-            lambda idx: _macro_f1(gold[idx], a.codes[idx], n_labels),
-            lambda idx: _macro_f1(gold[idx], b.codes[idx], n_labels),
+            lambda idx: _macro_f1(gold[idx], a.codes[idx], n_labels, None, scored),
+            lambda idx: _macro_f1(gold[idx], b.codes[idx], n_labels, None, scored),
             self.n,
             clusters=self.clusters,
             n_resamples=self.boot.resamples,
@@ -491,6 +502,15 @@ class Table:
             significant=False,
             macro_f1_difference=Estimate(diff.estimate, diff.low, diff.high),
         )
+
+
+def _scored_codes(manifest: Mapping[str, Any], task: str) -> tuple[int, ...] | None:
+    """The codes of the labels a dataset declares (``label_mapping``) for the source-agreement task."""
+    from claimbench.datasets.labels import scored_labels
+
+    declared = scored_labels(manifest) if task == SOURCE_AGREEMENT else None
+    labels = TASK_LABELS[task]
+    return tuple(labels.index(label) for label in declared) if declared else None
 
 
 def _seq(values: NDArray[Any]) -> Sequence[Any]:

@@ -29,6 +29,7 @@ BUILTINS: Mapping[str, str] = {
     "prior-baseline": "claimbench.checkers.baseline:PriorBaseline",
     "source-agreement": "claimbench.checkers.stance:SourceAgreementChecker",
     "source-conflicts": "claimbench.checkers.stance:SourceConflictChecker",
+    "claim-stance": "claimbench.checkers.claim_stance:ClaimStanceChecker",
 }
 """Built-in checkers: registry name → ``module:attribute``."""
 

@@ -186,6 +186,18 @@ class SourceConflictChecker(_StanceChecker):
 
     name = "source-conflicts"
 
+    def _scorer(self) -> tuple[_Scorer, str]:
+        """As the base, except that without a model file or a fit it uses the shipped claim-pair model
+        (``claim-stance``), made for two short claims, and ``model`` may name either kind of archive."""
+        from claimbench.checkers.claim_stance import DEFAULT_MODEL, load_claim_model
+
+        if getattr(self, "model_", None) is None:
+            if self.model is not None and _is_claim_archive(self.model):
+                return load_claim_model(self.model), f"the claim stance model {Path(self.model).name}"
+            if self.model is None and DEFAULT_MODEL.is_file():
+                return load_claim_model(), f"the claim stance model {DEFAULT_MODEL.name} (shipped)"
+        return super()._scorer()
+
     def _judge(
         self,
         scorer: _Scorer,
@@ -217,6 +229,16 @@ class SourceConflictChecker(_StanceChecker):
             )
             out.append(self._verdict(rel, stance, why))
         return out
+
+
+def _is_claim_archive(path: str) -> bool:
+    """Whether ``path`` is a claim-stance archive (it builds the claim model's types, not FNC-1's)."""
+    import skops.io as sio
+
+    file = Path(path)
+    return file.is_file() and any(
+        t.startswith("claimbench.stance.claim_model.") for t in sio.get_untrusted_types(file=file)
+    )
 
 
 def _conflicts(scorer: _Scorer, claims: Sequence[Claim]) -> list[str]:

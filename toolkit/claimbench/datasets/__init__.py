@@ -10,6 +10,7 @@ each against its schema; register its spec keys in :data:`ADAPTERS`; test it on 
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,23 @@ def _fnc1(options: Mapping[str, Any]) -> Dataset:
     return fnc1.load(options["bodies"], options["stances"], split=options.get("split", "all"))
 
 
+def _pairs(name: str) -> Callable[[Mapping[str, Any]], Dataset]:
+    """The loader of a claim-vs-claim corpus module (``emergent``, ``perspectrum``, ``nli``)."""
+
+    def loader(options: Mapping[str, Any]) -> Dataset:
+        module = importlib.import_module(f"claimbench.datasets.{name}")
+        dataset: Dataset = module.load(options["pairs"], split=options.get("split", "all"))
+        return dataset
+
+    return loader
+
+
 ADAPTERS: Mapping[str, tuple[Callable[[Mapping[str, Any]], Dataset], frozenset[str], frozenset[str]]] = {
     "fnc1": (_fnc1, frozenset({"bodies", "stances"}), frozenset({"split"})),
+    **{
+        name: (_pairs(name), frozenset({"pairs"}), frozenset({"split"}))
+        for name in ("emergent", "perspectrum", "nli")
+    },
 }
 """Adapter name → (loader taking the spec's options, required path options, other options)."""
 

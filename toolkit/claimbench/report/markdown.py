@@ -74,6 +74,7 @@ def render_markdown(report: Report) -> str:
         "",
         *_headline(report, level),
     ]
+    lines += _mean_over_datasets(report.scores)
     for dataset, task, scores in task_groups(report.scores):
         lines += ["", f"## {_escape(dataset)} · {_escape(task)}", ""]
         lines += _task_section(scores, _comparisons_of(report.comparisons, dataset, task))
@@ -179,6 +180,45 @@ def _headline(report: Report, level: float) -> list[str]:
     return _table(header, rows, numeric_from=3)
 
 
+def mean_over_datasets(scores: Iterable[TaskScores]) -> dict[str, dict[str, dict[str, float]]]:
+    """Task → checker → {dataset: macro-F1} plus ``"mean"``, the unweighted mean over the datasets the
+    checker was scored on (LLM-AggreFact's leaderboard style: each dataset counts once, whatever its size);
+    only for tasks scored on two or more datasets."""
+    table: dict[str, dict[str, dict[str, float]]] = {}
+    for s in scores:
+        estimate = s.metrics.get("macro_f1")
+        if estimate is not None and not math.isnan(estimate.value):
+            table.setdefault(s.task, {}).setdefault(s.checker, {})[s.dataset] = estimate.value
+    out = {}
+    for task, checkers in table.items():
+        datasets = {d for per in checkers.values() for d in per}
+        if len(datasets) >= 2:
+            out[task] = {c: {**per, "mean": sum(per.values()) / len(per)} for c, per in checkers.items()}
+    return out
+
+
+def _mean_over_datasets(scores: Sequence[TaskScores]) -> list[str]:
+    lines: list[str] = []
+    for task, checkers in mean_over_datasets(scores).items():
+        datasets = list(dict.fromkeys(s.dataset for s in scores if s.task == task))
+        lines += ["", f"## Macro-F1 by dataset · {_escape(task)}", ""]
+        lines += [
+            "Unweighted mean over datasets (each counts once); the intervals of each figure are in the "
+            "headline table and the paired tests in each dataset's section.",
+            "",
+        ]
+        rows = [
+            [
+                _escape(checker),
+                *(format_number("macro_f1", per.get(d)) if d in per else _MISSING for d in datasets),
+                format_number("macro_f1", per["mean"]),
+            ]
+            for checker, per in checkers.items()
+        ]
+        lines += _table(["Checker", *(_escape(d) for d in datasets), "Mean"], rows, numeric_from=1)
+    return lines
+
+
 def _task_section(scores: Sequence[TaskScores], comparisons: Sequence[Comparison]) -> list[str]:
     n = max((s.n_items for s in scores), default=0)
     lines = [f"n = {n} items, {len(scores)} checker(s).", ""]
@@ -262,8 +302,12 @@ def _provenance(report: Report, level: float) -> list[str]:
         facts.insert(0, f"git commit {commit}")
     lines += [_escape("; ".join(facts)) + ".", ""]
     if report.datasets:
-        rows = [[_escape(x) for x in (d.id, d.version, d.checksum, d.path)] for d in report.datasets]
-        lines += ["Datasets:", "", *_table(["Dataset", "Version", "Checksum", "Path"], rows), ""]
+        rows = [
+            [_escape(x) for x in (d.id, d.version, d.checksum, d.path, d.label_mapping or _MISSING)]
+            for d in report.datasets
+        ]
+        header = ["Dataset", "Version", "Checksum", "Path", "Labels"]
+        lines += ["Datasets:", "", *_table(header, rows), ""]
     if report.checkers:
         rows = [
             [

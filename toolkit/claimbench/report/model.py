@@ -153,6 +153,8 @@ class DatasetInfo:
     path: str
     checksum: str
     files: Mapping[str, str]
+    label_mapping: str | None = None
+    """For a converted corpus: its native labels' mapping and the labels macro-F1 averages over."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,140 @@
+"""Claim-pair stance: features, model, trusted load, the shipped archive, the `claim-stance` checker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from claimbench import load_dataset
+from claimbench.checkers.claim_stance import DEFAULT_MODEL, ClaimStanceChecker
+from claimbench.checkers.stance import SourceConflictChecker
+from claimbench.datasets import emergent, perspectrum
+from claimbench.records import STANCE_LABELS
+from claimbench.stance.claim_model import ClaimStanceModel, UntrustedModelError, load, save
+from claimbench.stance.claim_training import TRAIN_PARTS, pairs_of
+from claimbench.stance.pairs import FAMILIES, ClaimPairFeatures
+from claimbench.testing import parametrize_with_checks
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = Path(__file__).parent / "data" / "pairs_sample"
+SMALL = {"hash_features": 2**10, "max_iter": 300}
+
+
+def _sample() -> tuple[list[str], list[str], list[str]]:
+    return pairs_of(emergent.load(SAMPLE / "emergent.csv"))
+
+
+@parametrize_with_checks([ClaimStanceChecker()])
+def test_conformance(checker: ClaimStanceChecker, check: object) -> None:
+    check(checker)  # type: ignore[operator]
+
+
+def test_feature_families_are_separate_column_blocks() -> None:
+    pairs = [("Iraqi forces had been repelled", "77 square miles was regained from Isis on Monday")]
+    full = ClaimPairFeatures(hash_features=2**8).fit(pairs).transform(pairs)
+    dense_only = ClaimPairFeatures(families=FAMILIES[:-1]).fit(pairs).transform(pairs)
+    no_overlap = ClaimPairFeatures(families=FAMILIES[1:-1]).fit(pairs).transform(pairs)
+    assert full.shape == (1, dense_only.shape[1] + 2**8)
+    assert no_overlap.shape[1] < dense_only.shape[1]
+    with pytest.raises(ValueError, match="unknown feature families"):
+        ClaimPairFeatures(families=("vibes",)).fit(pairs)
+
+
+def _dense(a: str, b: str, family: str) -> list[float]:
+    row = ClaimPairFeatures(families=(family,)).fit([("x", "y")]).transform([(a, b)])
+    return [float(v) for v in row.toarray()[0]]
+
+
+def test_cues_fire_where_they_should() -> None:
+    assert _dense("Iraqi forces had been repelled", "Villages were regained", "antonymy")[1] == 1.0
+    assert _dense("The claim is true", "The claim is true", "antonymy")[1] == 0.0
+    assert _dense("The bridge reopened", "The bridge has not reopened", "negation")[5] == 1.0  # scoped
+    assert _dense("The bridge reopened", "The bridge reopened", "negation")[2] == 0.0
+    assert _dense("12 people died", "15 people died", "numbers")[3] == 1.0
+    assert _dense("12 people died", "12 people died", "numbers")[3] == 0.0
+    assert _dense("A dog ran", "Police said a dog reportedly ran", "hedging")[2] == 1.0
+
+
+def test_model_predicts_four_columns_deterministically() -> None:
+    first, second, labels = _sample()
+    a = ClaimStanceModel(**SMALL).fit(first, second, labels)
+    b = ClaimStanceModel(**SMALL).fit(first, second, labels)
+    proba = a.predict_proba(first, second)
+    assert proba.shape == (len(first), len(STANCE_LABELS))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert (proba[:, STANCE_LABELS.index("unrelated")] == 0).all()  # never seen in training
+    np.testing.assert_array_equal(proba, b.predict_proba(first, second))
+    assert a.predict_proba([], []).shape == (0, 4)
+    with pytest.raises(ValueError, match="not in"):
+        ClaimStanceModel().fit(["a", "b"], ["c", "d"], ["agree", "maybe"])
+
+
+def test_save_and_trusted_load_round_trip(tmp_path: Path) -> None:
+    first, second, labels = _sample()
+    model = ClaimStanceModel(**SMALL).fit(first, second, labels)
+    out = tmp_path / "m.skops"
+    stored = save(model, out, metadata={"trained_on": [{"file": "emergent.csv"}]})
+    loaded, metadata = load(out)
+    assert metadata == stored
+    assert metadata["format"] == "claimbench.claim-stance/1"
+    np.testing.assert_array_equal(loaded.predict_proba(first, second), model.predict_proba(first, second))
+    assert [p.name for p in tmp_path.iterdir()] == ["m.skops"]  # no temporary file left
+    with pytest.raises(ValueError, match="unfitted"):
+        save(ClaimStanceModel(), tmp_path / "x.skops", metadata={})
+
+
+def test_load_refuses_untrusted_types_and_foreign_archives(tmp_path: Path) -> None:
+    import skops.io as sio
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    evil = tmp_path / "evil.skops"
+    sio.dump({"format": "claimbench.claim-stance/1", "model": Pipeline([("s", StandardScaler())])}, evil)
+    with pytest.raises(UntrustedModelError, match="untrusted"):
+        load(evil)
+    foreign = tmp_path / "foreign.skops"
+    sio.dump({"format": "something-else", "model": 1}, foreign)
+    with pytest.raises(UntrustedModelError, match="archive"):
+        load(foreign)
+    with pytest.raises(FileNotFoundError):
+        load(tmp_path / "none.skops")
+
+
+def test_shipped_model_is_small_loads_trusted_and_says_what_it_was_fitted_on() -> None:
+    assert DEFAULT_MODEL.is_file(), "build it with python -m claimbench.stance.claim_training"
+    assert DEFAULT_MODEL.stat().st_size < 2_000_000
+    model, metadata = load(DEFAULT_MODEL)
+    assert isinstance(model, ClaimStanceModel)
+    files = [part["file"] for part in metadata["trained_on"]]
+    assert files == [name for _, name, _, _ in TRAIN_PARTS]
+    assert all(len(part["sha256"]) == 64 for part in metadata["trained_on"])
+    assert not any("mosul" in f for f in files)
+
+
+def test_checker_fits_on_relations_and_uses_that_model() -> None:
+    ds = perspectrum.load(SAMPLE / "perspectrum.csv")
+    items = ds.items("source_agreement")
+    checker = ClaimStanceChecker(model_params=SMALL).fit(items, ds.context())
+    verdicts = checker.check(items, ds.context())
+    assert [v.item_id for v in verdicts] == [i.id for i in items]
+    assert all(v.error is None and "fitted by the run" in v.explanation for v in verdicts)
+
+
+def test_a_missing_model_file_is_an_error_per_item(tmp_path: Path) -> None:
+    ds = perspectrum.load(SAMPLE / "perspectrum.csv")
+    items = ds.items("source_agreement")[:2]
+    verdicts = ClaimStanceChecker(model=str(tmp_path / "none.skops")).check(items, ds.context())
+    assert all(v.error is not None and "not found" in v.error for v in verdicts)
+
+
+def test_source_conflicts_uses_the_shipped_claim_model_by_default() -> None:
+    ds = load_dataset(ROOT / "datasets" / "mosul-2016")
+    verdicts = SourceConflictChecker().check(ds.items("source_agreement")[:3], ds.context())
+    assert all(v.error is None for v in verdicts)
+    assert all("claim stance model claim_stance.skops (shipped)" in v.explanation for v in verdicts)
+    given = SourceConflictChecker(model=str(DEFAULT_MODEL)).check(
+        ds.items("source_agreement")[:1], ds.context()
+    )
+    assert "claim stance model claim_stance.skops" in given[0].explanation
