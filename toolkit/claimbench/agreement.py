@@ -234,13 +234,16 @@ def field_agreement(
     resamples: int = RESAMPLES,
     confidence: float = CONFIDENCE,
     choice: bool = False,
+    chance_corrected: bool = True,
 ) -> FieldAgreement:
     """Every agreement figure of one field over ``pairs`` (the items both annotators labelled).
 
     ``level="interval"`` adds interval alpha for numeric values (nominal figures compare them exactly).
     ``choice=True`` marks a yes/no choice of items (values ``"yes"``/``"no"``) and adds the positive
-    specific agreement. The bootstrap uses its own generator seeded by ``seed`` and the field's name, so
-    each field's interval is reproducible on its own.
+    specific agreement. ``chance_corrected=False`` leaves out kappa and alpha, for a choice measured only
+    over the items someone chose (no item is "no" for both, so chance agreement is not defined by the
+    data and kappa would be meaningless). The bootstrap uses its own generator seeded by ``seed`` and the
+    field's name, so each field's interval is reproducible on its own.
     """
     a = [_nominal(p.a) for p in pairs]
     b = [_nominal(p.b) for p in pairs]
@@ -265,6 +268,8 @@ def field_agreement(
     matrix = [[0] * len(labels) for _ in labels]
     for x, y in zip(a, b, strict=True):
         matrix[index[x]][index[y]] += 1
+    if not chance_corrected:
+        intervals = {k: v for k, v in intervals.items() if k == "observed"}
     positive = positive_agreement([x == "yes" for x in a], [y == "yes" for y in b]) if choice else None
     return FieldAgreement(
         field=name,
@@ -272,8 +277,8 @@ def field_agreement(
         n=len(pairs),
         missing=missing,
         observed=observed_agreement(a, b),
-        kappa=cohen_kappa(a, b),
-        alpha_nominal=krippendorff_alpha([a, b]),
+        kappa=cohen_kappa(a, b) if chance_corrected else None,
+        alpha_nominal=krippendorff_alpha([a, b]) if chance_corrected else None,
         alpha_interval=alpha_interval,
         intervals=intervals,
         labels=labels,
@@ -407,7 +412,9 @@ def compare_datasets(
                 else:
                     only_b.append(where)
         matching.append(Matching(kind, n_a, n_b, len(parts), tuple(only_a), tuple(only_b)))
-        fields.append(field_agreement(f"{kind}.listed", listed, choice=True, **settings))  # type: ignore[arg-type]
+        fields.append(
+            field_agreement(f"{kind}.listed", listed, choice=True, chance_corrected=False, **settings)  # type: ignore[arg-type]
+        )  # type: ignore[arg-type]
 
         def part_field(
             name: str,
@@ -627,7 +634,9 @@ def render_markdown(report: AgreementReport) -> str:
         "and times by span within a matched claim, relations by the unordered pair of their claims' spans. "
         "`*.listed` and `relations.related` measure the choice of items: for `relations.related` over every "
         "pair of matched claims that either annotation attributes to different sources, plus every related "
-        "pair; positive agreement is 2·both / (A + B).",
+        "pair; `*.listed` over the quantities (times) either annotator listed in a matched claim, so no item "
+        "is unlisted by both and only observed and positive agreement are given; positive agreement is "
+        "2·both / (A + B).",
         "",
         "| field | n | observed | Cohen's kappa | alpha (nominal) | alpha (interval) | positive agr. |",
         "|---|---:|---:|---:|---:|---:|---:|",
