@@ -375,6 +375,32 @@ def _agreement(args: argparse.Namespace) -> int:
     return 0
 
 
+def _migrate(args: argparse.Namespace) -> int:
+    """``claimbench migrate PATH``: upgrade a dataset from record schema 1.0.0 to 1.1.0 in place."""
+    from claimbench.dataset import DatasetError
+    from claimbench.migrate import migrate_dataset
+
+    try:
+        changes = migrate_dataset(args.path)
+    except DatasetError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(
+            f"{exc.path}: invalid dataset, {len(exc.problems)} problem(s); nothing migrated", file=sys.stderr
+        )
+        return 1
+    for change in changes:
+        print(change)
+    if not changes:
+        print(f"{args.path}: already at the current record schema; nothing to do")
+    else:
+        print(
+            f"{args.path}: migrated ({len(changes)} change(s)); "
+            "bump the dataset's version (see its CHANGELOG)"
+        )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with one subcommand per job."""
     from claimbench.engines import ENGINES
@@ -610,6 +636,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--resamples", type=int, default=RESAMPLES, help=f"bootstrap resamples (default {RESAMPLES}; 0: none)"
     )
     p.set_defaults(func=_agreement)
+
+    p = sub.add_parser(
+        "migrate",
+        help="upgrade a dataset from record schema 1.0.0 to 1.1.0 in place",
+        description="Rewrite PATH's claims as record schema 1.1.0: strict quantity qualifiers (more_than, "
+        "less_than) and time-expression qualifiers where the article's trigger words say so, and "
+        "schema_version in the manifest (checksums updated). Lists every change. 1.0.0 datasets also load "
+        "without migrating; the version is left for you to bump.",
+    )
+    p.add_argument("path", type=Path, metavar="PATH", help="dataset directory")
+    p.set_defaults(func=_migrate)
     return parser
 
 
