@@ -240,3 +240,18 @@ def test_command_writes_both_reports(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["agreement", str(a), str(b), "--resamples", "0"]) == 0
     assert "# Inter-annotator agreement" in capsys.readouterr().out
     assert main(["agreement", str(a), str(tmp_path / "missing")]) == 2
+
+
+ANNOTATIONS = Path(__file__).resolve().parents[1] / "datasets" / "mosul-2016" / "annotations"
+REGENERATE = (
+    "claimbench agreement datasets/mosul-2016/annotations/first datasets/mosul-2016/annotations/second "
+    "--json datasets/mosul-2016/annotations/agreement.json "
+    "--markdown datasets/mosul-2016/annotations/agreement.md"
+)
+
+
+def test_mosul_agreement_report_is_up_to_date() -> None:
+    report = compare_datasets(load_dataset(ANNOTATIONS / "first"), load_dataset(ANNOTATIONS / "second"))
+    for name, text in (("agreement.json", render_json(report)), ("agreement.md", render_markdown(report))):
+        committed = (ANNOTATIONS / name).read_text(encoding="utf-8")
+        assert committed == text, f"{name} is out of date; regenerate it with `{REGENERATE}`"
