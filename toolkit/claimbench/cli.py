@@ -508,6 +508,52 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _agreement(args: argparse.Namespace) -> int:
+    """``claimbench agreement A B``: inter-annotator agreement of two annotations of the same articles."""
+    from claimbench.agreement import compare_datasets, render_markdown, write_agreement
+
+    datasets = []
+    for name in (args.dataset_a, args.dataset_b):
+        ds = _load_named(name)
+        if isinstance(ds, int):
+            return ds
+        datasets.append(ds)
+    report = compare_datasets(*datasets, seed=args.seed, resamples=args.resamples)
+    write_agreement(report, args.json, args.markdown)
+    for path in (args.json, args.markdown):
+        if path is not None:
+            print(f"wrote {path}")
+    if args.json is None and args.markdown is None:
+        print(render_markdown(report), end="")
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    """``claimbench migrate PATH``: upgrade a dataset from record schema 1.0.0 to 1.1.0 in place."""
+    from claimbench.dataset import DatasetError
+    from claimbench.migrate import migrate_dataset
+
+    try:
+        changes = migrate_dataset(args.path)
+    except DatasetError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(
+            f"{exc.path}: invalid dataset, {len(exc.problems)} problem(s); nothing migrated", file=sys.stderr
+        )
+        return 1
+    for change in changes:
+        print(change)
+    if not changes:
+        print(f"{args.path}: already at the current record schema; nothing to do")
+    else:
+        print(
+            f"{args.path}: migrated ({len(changes)} change(s)); "
+            "bump the dataset's version (see its CHANGELOG)"
+        )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with one subcommand per job."""
     from claimbench.engines import ENGINES
@@ -749,6 +795,39 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--update", action="store_true", help="rewrite the block in DATASET/DATASHEET.md")
     mode.add_argument("--check", action="store_true", help="exit 1 if the block is out of date")
     p.set_defaults(func=_datasheet)
+
+    from claimbench.agreement import RESAMPLES, SEED
+
+    p = sub.add_parser(
+        "agreement",
+        help="inter-annotator agreement between two annotations of the same articles",
+        description="Compare annotation B with annotation A (dataset directories or ids): claims matched by "
+        "span, quantities and times by span within a claim, relations by the pair of their claims' spans. "
+        "Per field: Cohen's kappa, Krippendorff's alpha (nominal; interval for numeric values), observed "
+        "agreement, confusion matrix, bootstrap intervals and the disagreements with both rationales; "
+        "also the agreement on which relations to label. Prints Markdown unless --json/--markdown name "
+        "files to write (atomically).",
+    )
+    p.add_argument("dataset_a", metavar="DATASET_A", help="first annotation (dataset directory or id)")
+    p.add_argument("dataset_b", metavar="DATASET_B", help="second annotation (dataset directory or id)")
+    p.add_argument("--json", type=Path, metavar="FILE", help="write the JSON report to FILE")
+    p.add_argument("--markdown", type=Path, metavar="FILE", help="write the Markdown report to FILE")
+    p.add_argument("--seed", type=int, default=SEED, help=f"bootstrap seed (default {SEED})")
+    p.add_argument(
+        "--resamples", type=int, default=RESAMPLES, help=f"bootstrap resamples (default {RESAMPLES}; 0: none)"
+    )
+    p.set_defaults(func=_agreement)
+
+    p = sub.add_parser(
+        "migrate",
+        help="upgrade a dataset from record schema 1.0.0 to 1.1.0 in place",
+        description="Rewrite PATH's claims as record schema 1.1.0: strict quantity qualifiers (more_than, "
+        "less_than) and time-expression qualifiers where the article's trigger words say so, and "
+        "schema_version in the manifest (checksums updated). Lists every change. 1.0.0 datasets also load "
+        "without migrating; the version is left for you to bump.",
+    )
+    p.add_argument("path", type=Path, metavar="PATH", help="dataset directory")
+    p.set_defaults(func=_migrate)
     return parser
 
 

@@ -19,7 +19,7 @@ import os
 import shlex
 import stat
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -42,7 +42,14 @@ from claimbench.records import (
     relation_from_json,
     to_json,
 )
-from claimbench.schema import MAX_LINE_BYTES, Problem, read_json, read_jsonl, schema_problems
+from claimbench.schema import (
+    MAX_LINE_BYTES,
+    Problem,
+    read_json,
+    read_jsonl,
+    schema_problems,
+    schema_version_problem,
+)
 
 MANIFEST = "manifest.json"
 FILE_KINDS: Mapping[str, str] = {"articles": "article", "claims": "claim", "relations": "relation"}
@@ -300,6 +307,8 @@ def _load(path: Path) -> tuple[Dataset | None, list[Problem]]:
     manifest, problems = _read_manifest(root)
     if manifest is None:
         return None, problems
+    if (too_new := schema_version_problem(manifest, str(manifest_path))) is not None:
+        return None, [too_new]
 
     files = manifest["files"]
     loaded: dict[str, list[tuple[int, dict[str, Any]]]] = {k: [] for k in FILE_KINDS}
@@ -351,6 +360,8 @@ def _load(path: Path) -> tuple[Dataset | None, list[Problem]]:
     claims = _unique(loaded["claims"], names.get("claims", ""), problems)
     relations = _unique(loaded["relations"], names.get("relations", ""), problems)
     problems.extend(_claim_problems(claims, articles, invalid["articles"], names.get("claims", "")))
+    ids = set(claims) | invalid["claims"]
+    problems.extend(_reference_problems(claims, ids.__contains__, names.get("claims", "")))
     problems.extend(_relation_problems(relations, claims, articles, invalid, names.get("relations", "")))
     if problems:
         return None, problems
@@ -426,17 +437,40 @@ def _claim_problems(
             if message:
                 yield Problem(file, line, f"$.times[{i}].value", message)
         att = claim.get("attribution") or {}
+        chain = claim.get("attributions", ())
         if article_id is not None:
-            for key in ("speaker_span", "verb_span"):
-                if att.get(key) is not None:
-                    s, e = att[key]
-                    if not 0 <= s <= e <= len(base_text):
-                        yield Problem(
-                            file,
-                            line,
-                            f"$.attribution.{key}",
-                            f"[{s}, {e}) lies outside the article",
-                        )
+            located = [("$.attribution", att)] + [(f"$.attributions[{i}]", a) for i, a in enumerate(chain)]
+            for where, one in located:
+                for key in ("speaker_span", "verb_span"):
+                    if one.get(key) is not None:
+                        s, e = one[key]
+                        if not 0 <= s <= e <= len(base_text):
+                            yield Problem(
+                                file, line, f"{where}.{key}", f"[{s}, {e}) lies outside the article"
+                            )
+        if chain and _set_fields(chain[-1]) != _set_fields(att):
+            yield Problem(
+                file,
+                line,
+                f"$.attributions[{len(chain) - 1}]",
+                "the last (innermost) attribution must equal `attribution`, the source asserting the claim",
+            )
+
+
+def _set_fields(record: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in record.items() if v is not None}
+
+
+def _reference_problems(claims: Indexed, known: Callable[[str], bool], file: str) -> Iterable[Problem]:
+    """``numeric_consistency.other_claim_ids`` that name no claim of the dataset, or the claim itself."""
+    for line, claim in claims.values():
+        others = (claim.get("numeric_consistency") or {}).get("other_claim_ids", ())
+        for i, other in enumerate(others):
+            where = f"$.numeric_consistency.other_claim_ids[{i}]"
+            if other == claim["id"]:
+                yield Problem(file, line, where, "a cross-claim check needs another claim, not this one")
+            elif not known(other):
+                yield Problem(file, line, where, f"no claim with id {other!r}")
 
 
 def _span_problems(
@@ -513,9 +547,9 @@ def _unit_problem(unit: str) -> str | None:
 
 
 def _iso_problem(value: str) -> str | None:
-    if value.startswith("P"):
-        return None
     for part in value.split("/"):
+        if part.startswith("P"):
+            continue  # a duration (the pattern checks its form), alone or anchoring a date (P2M/2016-10-17)
         try:
             _dt.date.fromisoformat(part[:10])
         except ValueError:
@@ -978,6 +1012,8 @@ def open_stream(path: str | Path, *, validate: bool = True) -> DatasetStream:
     manifest, problems = _read_manifest(root)
     if manifest is None:
         raise DatasetError(path, problems)
+    if (too_new := schema_version_problem(manifest, str(manifest_path))) is not None:
+        raise DatasetError(path, [too_new])
     files = manifest["files"]
     names = {k: str(root / files[k]["path"]) for k in files}
     invalid: dict[str, set[str]] = {k: set() for k in FILE_KINDS}
@@ -1029,6 +1065,7 @@ def open_stream(path: str | Path, *, validate: bool = True) -> DatasetStream:
 
     claims: dict[str, Claim] = {}
     claim_sources: dict[str, str | None] = {}
+    references: Indexed = {}
     if "claims" in files:
         read, digest = [], hashlib.sha256()
         hashes, lines = array("q"), array("q")
@@ -1050,11 +1087,16 @@ def open_stream(path: str | Path, *, validate: bool = True) -> DatasetStream:
                         {record["id"]: (line, record)}, articles, invalid["articles"], names["claims"]
                     )
                 )
+            if validate and (record.get("numeric_consistency") or {}).get("other_claim_ids"):
+                references[record["id"]] = (line, record)
             if keep_all or record.get("article_id") is not None:
                 claims[record["id"]] = claim_from_json(record)
             if keep_all:
                 claim_sources[record["id"]] = (record.get("attribution") or {}).get("source_id")
         problems.extend(_duplicates(Path(names["claims"]), names["claims"], hashes, lines))
+        if references:  # ids compared as 64-bit hashes, like the duplicate check: no set of every id
+            known = set(hashes.tolist()) | {_id_hash(i) for i in invalid["claims"]}
+            problems.extend(_reference_problems(references, lambda i: _id_hash(i) in known, names["claims"]))
         finish("claims", digest, n_records, read)
 
     if "relations" in files:

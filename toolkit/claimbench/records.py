@@ -30,7 +30,27 @@ TASK_LABELS: Mapping[str, tuple[str, ...]] = MappingProxyType(
 )
 """Every task claimbench scores, with its label set."""
 
-QUALIFIERS: tuple[str, ...] = ("exact", "approximate", "at_least", "at_most", "estimate")
+QUALIFIERS: tuple[str, ...] = (
+    "exact",
+    "approximate",
+    "at_least",
+    "more_than",
+    "at_most",
+    "less_than",
+    "estimate",
+)
+"""How a writer bounds a quantity; ``more_than``/``less_than`` (strict) are new in record schema 1.1.0."""
+TIME_QUALIFIERS: tuple[str, ...] = (
+    "exact",
+    "approximate",
+    "at_least",
+    "more_than",
+    "at_most",
+    "less_than",
+    "before",
+    "after",
+)
+"""How a time expression bounds its value (record schema 1.1.0; ``exact`` when absent)."""
 CLAIM_TYPES: tuple[str, ...] = (
     "numeric",
     "event",
@@ -99,14 +119,17 @@ class TimeExpression:
     text: str
     value: str
     kind: str = "date"
+    qualifier: str = "exact"
 
 
 @dataclass(frozen=True, slots=True)
 class GoldLabel:
-    """A gold label with the annotator's one-sentence rationale."""
+    """A gold label with the annotator's one-sentence rationale, and the other claims a cross-claim check
+    rests on (``other_claim_ids``, record schema 1.1.0)."""
 
     label: str
     rationale: str
+    other_claim_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +143,12 @@ class Provenance:
 
 @dataclass(frozen=True, slots=True)
 class Claim:
-    """One check-worthy assertion; ``span`` locates ``text`` in its article when it has one."""
+    """One check-worthy assertion; ``span`` locates ``text`` in its article when it has one.
+
+    ``attribution`` is the source that asserts the claim (what source agreement compares);
+    ``attributions``, when the claim is reported through several sources, is the whole chain, outermost
+    reporter first and ``attribution`` last (record schema 1.1.0). :attr:`reporting_chain` gives either.
+    """
 
     id: str
     text: str
@@ -130,11 +158,19 @@ class Claim:
     claim_type: str = "event"
     check_worthiness: str = "high"
     attribution: Attribution | None = None
+    attributions: tuple[Attribution, ...] = ()
     quantities: tuple[Quantity, ...] = ()
     times: tuple[TimeExpression, ...] = ()
     proposition: str | None = None
     numeric_consistency: GoldLabel | None = None
     provenance: Provenance | None = None
+
+    @property
+    def reporting_chain(self) -> tuple[Attribution, ...]:
+        """Who reports the claim to whom, outermost first: ``attributions``, else ``attribution`` alone."""
+        if self.attributions:
+            return self.attributions
+        return (self.attribution,) if self.attribution is not None else ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,6 +304,12 @@ class Context:
 def to_json(record: Article | Claim | Relation) -> dict[str, Any]:
     """The JSON object of a record, as its schema describes it (``None`` fields left out)."""
     data: dict[str, Any] = _drop_none(asdict(record))
+    if isinstance(record, Claim):  # fields new in schema 1.1.0 are left out when empty, as in 1.0.0 files
+        if not data.get("attributions"):
+            data.pop("attributions", None)
+        gold = data.get("numeric_consistency")
+        if gold is not None and not gold.get("other_claim_ids"):
+            gold.pop("other_claim_ids", None)
     return data
 
 
@@ -303,18 +345,7 @@ def article_from_json(data: Mapping[str, Any]) -> Article:
 def claim_from_json(data: Mapping[str, Any]) -> Claim:
     """Build a :class:`Claim` from its validated JSON object."""
     att = data.get("attribution")
-    attribution = (
-        Attribution(
-            source_id=att["source_id"],
-            speaker=att["speaker"],
-            speaker_type=att["speaker_type"],
-            speaker_span=_span(att.get("speaker_span")),
-            verb=att.get("verb"),
-            verb_span=_span(att.get("verb_span")),
-        )
-        if att is not None
-        else None
-    )
+    attribution = _attribution(att) if att is not None else None
     gold = data.get("numeric_consistency")
     return Claim(
         id=data["id"],
@@ -325,6 +356,7 @@ def claim_from_json(data: Mapping[str, Any]) -> Claim:
         claim_type=data.get("claim_type", "event"),
         check_worthiness=data.get("check_worthiness", "high"),
         attribution=attribution,
+        attributions=tuple(_attribution(a) for a in data.get("attributions", ())),
         quantities=tuple(
             Quantity(
                 span=(q["span"][0], q["span"][1]),
@@ -342,12 +374,28 @@ def claim_from_json(data: Mapping[str, Any]) -> Claim:
                 text=t["text"],
                 value=t["value"],
                 kind=t.get("kind", "date"),
+                qualifier=t.get("qualifier", "exact"),
             )
             for t in data.get("times", ())
         ),
         proposition=data.get("proposition"),
-        numeric_consistency=(GoldLabel(gold["label"], gold["rationale"]) if gold is not None else None),
+        numeric_consistency=(
+            GoldLabel(gold["label"], gold["rationale"], tuple(gold.get("other_claim_ids", ())))
+            if gold is not None
+            else None
+        ),
         provenance=Provenance(**prov) if (prov := data.get("provenance")) is not None else None,
+    )
+
+
+def _attribution(att: Mapping[str, Any]) -> Attribution:
+    return Attribution(
+        source_id=att["source_id"],
+        speaker=att["speaker"],
+        speaker_type=att["speaker_type"],
+        speaker_span=_span(att.get("speaker_span")),
+        verb=att.get("verb"),
+        verb_span=_span(att.get("verb_span")),
     )
 
 

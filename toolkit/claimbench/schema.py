@@ -33,6 +33,11 @@ except ImportError:  # pragma: no cover - PyPy or a platform without a wheel: th
 KINDS: tuple[str, ...] = ("article", "claim", "relation", "manifest", "verdict", "report")
 """Record kinds with a schema in ``schemas/``; ``verdict`` and ``report`` may not exist yet."""
 
+SCHEMA_VERSION = "1.1.0"
+"""The record-schema version these schemas describe (``schema_version`` in a manifest; absent means 1.0.0)."""
+READABLE_SCHEMA_VERSIONS: tuple[str, ...] = ("1.0.0", "1.1.0")
+"""Record-schema versions this claimbench reads: 1.1.0 only added optional fields and values to 1.0.0."""
+
 MAX_LINE_BYTES = 16 * 1024 * 1024
 """Longest JSONL line read; longer lines are reported, not loaded (no record is anywhere near this)."""
 
@@ -290,3 +295,18 @@ def _line_of(text: str, path: str) -> int:
         if index >= 0:
             return text.count("\n", 0, index) + 1
     return 1
+
+
+def schema_version_problem(manifest: dict[str, Any], file: str) -> Problem | None:
+    """Why a dataset's records cannot be read by this claimbench (a newer record schema), or ``None``."""
+    version = manifest.get("schema_version", "1.0.0")
+    if version in READABLE_SCHEMA_VERSIONS:
+        return None
+    return Problem(
+        file,
+        _line_of(json.dumps(manifest, indent=2), "$.schema_version"),
+        "$.schema_version",
+        f"the records follow schema {version}, which this claimbench cannot read (it reads "
+        f"{', '.join(READABLE_SCHEMA_VERSIONS)}); upgrade claimbench, or use a release of the dataset made "
+        f"for schema {SCHEMA_VERSION}",
+    )
