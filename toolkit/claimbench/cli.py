@@ -70,12 +70,12 @@ def _validate(args: argparse.Namespace) -> int:
 
     status = EXIT_OK
     known = known_datasets()
-    for named in args.paths:  # a directory, or the id of a bundled dataset
-        path = named if named.exists() else known.get(str(named), named)
-        if (why := _not_a_dataset(path)) is not None:
+    for path in args.paths:  # a directory, or the id of a bundled dataset; messages use the name given
+        root = path if path.exists() else known.get(str(path), path)
+        if (why := _not_a_dataset(root)) is not None:
             status = _usage_error(why)
             continue
-        dataset, problems = validate_dataset(path)
+        dataset, problems = validate_dataset(root)
         for problem in problems:
             print(problem)
         if dataset is None:
