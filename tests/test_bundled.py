@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -47,7 +48,7 @@ def test_packaged_data_is_preferred(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     """In a wheel, claimbench/_data is the data root (simulated: resources.files points at a fake package)."""
     package = tmp_path / "claimbench"
     (package / bundled.PACKAGED / "datasets").mkdir(parents=True)
-    monkeypatch.setattr(bundled.resources, "files", lambda _name: package)
+    monkeypatch.setattr(bundled, "resources", SimpleNamespace(files=lambda _name: package))
     assert bundled.data_root() == package / bundled.PACKAGED
     assert bundled.datasets_dir() == package / bundled.PACKAGED / "datasets"
     assert bundled.spec_path("default") is None  # not in this fake package
