@@ -686,6 +686,8 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--update", action="store_true", help="rewrite the block in DATASET/DATASHEET.md")
     mode.add_argument("--check", action="store_true", help="exit 1 if the block is out of date")
     p.set_defaults(func=_datasheet)
+    for command in sub.choices.values():  # every subcommand's --help states the same rule
+        command.epilog = command.epilog or EXIT_CODES
     return parser
 
 
