@@ -235,3 +235,13 @@ def test_checksum_mismatch_names_a_command_that_exists(tiny_dataset: Path) -> No
     assert command == f"claimbench manifest {tiny_dataset}"
     assert run(*command.split()[1:]).returncode == 0
     assert run("validate", str(tiny_dataset)).returncode == 0
+
+
+def test_every_help_states_the_exit_code_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    for argv in ([], *([name] for name in commands)):
+        with pytest.raises(SystemExit):
+            main([*argv, "--help"])
+        text = " ".join(capsys.readouterr().out.split())
+        assert "exit status: 0 success; 1 the data or the run failed" in text, argv

@@ -828,6 +828,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("path", type=Path, metavar="PATH", help="dataset directory")
     p.set_defaults(func=_migrate)
+    for command in sub.choices.values():  # every subcommand's --help states the same rule
+        command.epilog = command.epilog or EXIT_CODES
     return parser
 
 

@@ -145,10 +145,6 @@ class DaskEngine:
                     # worker holding its next batch never idles while the scheduler (here) replies.
                     "distributed.scheduler.worker-saturation": self.worker_saturation,
                 }
-                if options.get("dashboard_address") is None:
-                    # no dashboard asked for: serve no HTTP routes either (their proxy route is what logs
-                    # the jupyter-server-proxy hint, and nobody reads /info or /metrics of a run's cluster)
-                    settings["distributed.scheduler.http.routes"] = []
                 log.info("dask: starting a LocalCluster of %d worker process(es)", options["n_workers"])
                 with dask.config.set(settings):
                     self._cluster = LocalCluster(**options)

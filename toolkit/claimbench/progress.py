@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from rich.progress import Progress
+    from rich.progress import Progress, Task
 
 log = logging.getLogger("claimbench.progress")
 
@@ -147,12 +147,19 @@ def new_progress(on: Console | None = None) -> Progress:
         TimeElapsedColumn,
         TimeRemainingColumn,
     )
+    from rich.text import Text
+
+    class Counts(MofNCompleteColumn):
+        """``done/total`` for a bar; nothing for a stage (no total), which rich would show as ``0/?``."""
+
+        def render(self, task: Task) -> Text:
+            return Text("") if task.total is None else super().render(task)
 
     return Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        Counts(),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=on or console(),

@@ -266,7 +266,7 @@ def run(
         if owns_engine:
             engine.close()
 
-    with timer.phase("score_seconds"):
+    with timer.phase("score_seconds"), stage("scoring: metrics, bootstrap intervals, comparisons"):
         scores: list[TaskScores] = []
         pending: list[Comparison] = []
         for key, results in outcomes.items():
