@@ -107,7 +107,7 @@ def _export_problem(root: Path) -> str | None:
 
 _HF_MARK = "Exported by `claimbench export "
 """What every dataset card :func:`hf_card` writes says near its top."""
-_HF_SNIFF = 1 << 16
+_HF_SNIFF = 1 << 20
 
 
 def _copy_docs(ds: Dataset, out: Path, names: tuple[str, ...] = DOCS) -> None:
