@@ -171,7 +171,9 @@ def _run(args: argparse.Namespace) -> int:
     print()
     for path in written:
         print(f"wrote {path}")
-    return 0
+    for reason in report.failures:  # a failed run: said last on stderr too, and exit 1
+        print(f"error: failed run: {reason}", file=sys.stderr)
+    return 1 if report.failures else 0
 
 
 def _dask_engine(jobs: int, scheduler: str | None) -> Engine | int:
