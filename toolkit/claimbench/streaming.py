@@ -122,7 +122,7 @@ class Finish:
             )
         kept = [(i, v) for i, v in zip(ids, verdicts, strict=True) if not v.environment]  # never cached
         return Finished(
-            shard=None if cached or not kept else encode_shard(self.scope, kept),
+            shard=None if cached else encode_shard(self.scope, kept),
             codes=bytes([code_of[v.label] for v in verdicts]),
             scores=array("d", [math.nan if v.score is None else v.score for v in verdicts]).tobytes(),
             rows=rows,
