@@ -239,7 +239,9 @@ def _run_spec(args: argparse.Namespace, held: contextlib.ExitStack[bool | None])
     print()
     for path in written:
         print(f"wrote {path}")
-    return 0
+    for reason in report.failures:  # a failed run: said last on stderr too, and exit 1
+        print(f"error: failed run: {reason}", file=sys.stderr)
+    return 1 if report.failures else 0
 
 
 def _setup_logging(*, quiet: bool, verbose: bool) -> bool:

@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar, overload, runtime_checkable
 
 from claimbench import _json
-from claimbench.checkers.base import Checker
+from claimbench.checkers.base import Checker, CheckerEnvironmentError
 from claimbench.records import (
     TASK_LABELS,
     Context,
@@ -187,8 +187,8 @@ class Engine(Protocol):
         ...
 
 
-def _error(checker: Checker, item: Item, message: str) -> Verdict:
-    return Verdict.failed(item.id, str(checker.name), str(checker.version), message)
+def _error(checker: Checker, item: Item, message: str, *, environment: bool = False) -> Verdict:
+    return Verdict.failed(item.id, str(checker.name), str(checker.version), message, environment=environment)
 
 
 def _describe(exc: BaseException) -> str:
@@ -213,7 +213,8 @@ def check_batch(checker: Checker, items: Sequence[Item], context: Context) -> li
         verdicts = list(checker.check(items, context))
     except Exception as exc:  # noqa: BLE001 - a checker failure is recorded, never raised
         if len(items) == 1:
-            return [_error(checker, items[0], _describe(exc))]
+            environment = isinstance(exc, CheckerEnvironmentError)
+            return [_error(checker, items[0], _describe(exc), environment=environment)]
         return [v for item in items for v in check_batch(checker, [item], context)]
     if len(verdicts) != len(items):
         message = (

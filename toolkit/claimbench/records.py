@@ -209,7 +209,10 @@ class Verdict:
     """A checker's answer for one item.
 
     ``label`` is ``None`` exactly when ``error`` is set: the checker failed on this item, and the run
-    records that instead of stopping.
+    records that instead of stopping. ``environment`` marks an error caused by the machine rather than
+    the item (a model file missing or refused: :class:`claimbench.checkers.base.CheckerEnvironmentError`);
+    such a verdict is reported but never cached as the item's answer, so the next run tries again. It is
+    not part of the JSON form (nothing stored holds one).
     """
 
     item_id: str
@@ -220,17 +223,22 @@ class Verdict:
     explanation: str = ""
     evidence: tuple[Evidence, ...] = ()
     error: str | None = None
+    environment: bool = False
 
     def __post_init__(self) -> None:
+        if self.environment and self.error is None:
+            raise ValueError("only an error verdict can be an environment error")
         if (self.label is None) == (self.error is None):
             raise ValueError("a Verdict has either a label or an error, not both and not neither")
         if self.score is not None and not 0.0 <= self.score <= 1.0:
             raise ValueError(f"score must lie in [0, 1], got {self.score!r}")
 
     @classmethod
-    def failed(cls, item_id: str, checker: str, checker_version: str, error: str) -> Verdict:
-        """A verdict recording that the checker failed on this item."""
-        return cls(item_id, checker, checker_version, label=None, error=error)
+    def failed(
+        cls, item_id: str, checker: str, checker_version: str, error: str, *, environment: bool = False
+    ) -> Verdict:
+        """A verdict recording that the checker failed on this item (``environment``: not its fault)."""
+        return cls(item_id, checker, checker_version, label=None, error=error, environment=environment)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form, as ``schemas/verdict.schema.json`` describes it."""

@@ -140,6 +140,7 @@ class _Planned:
     computed: int = 0
     reused: int = 0
     judged: int = 0
+    first_error: str | None = None
 
     @property
     def label(self) -> str:
@@ -310,7 +311,26 @@ def run(
         bootstrap_resamples=spec.bootstrap.resamples,
         predictions_file=str(spool.path) if spool.path is not None else None,
         contamination=tuple(c for p in planned for c in p.contamination),
+        failures=run_failures(scores, {p.label: p.first_error for p in planned}),
     )
+
+
+def run_failures(scores: Sequence[TaskScores], examples: Mapping[str, str | None]) -> tuple[str, ...]:
+    """Why a run failed: each checker that failed on every item of a dataset and task (a model that
+    cannot be loaded does that), with an example error from ``examples`` (by checker label) when known.
+
+    A run with such a checker is a failed run: its scores mean nothing, every report says so first and
+    ``claimbench run`` exits 1.
+    """
+    reasons = []
+    for s in scores:
+        if s.n_items and s.n_errors == s.n_items:
+            example = examples.get(s.checker)
+            reasons.append(
+                f"checker {s.checker} failed on every item of {s.dataset}/{s.task} ({s.n_items} item(s))"
+                + (f": {example}" if example else "; see the error column of predictions.csv")
+            )
+    return tuple(reasons)
 
 
 def _open(d: DatasetSpec, stream: bool | None, cache_dir: Path) -> Source:
@@ -534,12 +554,16 @@ def _judge(
         batches = batched(missing, spec.run.batch_size)
         for result in engine.map_batches(p.checker, context, batches):
             batch = batches[result.index]
-            cache.put_many(scope, zip((item.id for item in batch), result.verdicts, strict=True))
+            cache.put_many(  # an environment error (a missing model file) is not the item's answer
+                scope, ((i.id, v) for i, v in zip(batch, result.verdicts, strict=True) if not v.environment)
+            )
             for item, verdict in zip(batch, result.verdicts, strict=True):
                 found[item.id] = verdict
             bars.advance(bar, len(batch))
     seconds = time.perf_counter() - start
     errors = sum(1 for i in ids if found[i].error is not None)
+    if errors and p.first_error is None:  # named in the report if the checker failed on everything
+        p.first_error = next(str(found[i].error) for i in ids if found[i].error is not None)
     p.seconds += seconds
     p.computed += len(missing)
     p.reused += reused

@@ -121,8 +121,9 @@ class Finish:
                 f"{head}{_cell(item_id)}{checker}{_cell(g)},{_cell(v.label or '')},{score},"
                 f"{_cell(v.error or '')},{_cell(v.explanation or '')},{_cell(c)}\n"
             )
+        kept = [(i, v) for i, v in zip(ids, verdicts, strict=True) if not v.environment]  # never cached
         return Finished(
-            shard=None if cached else encode_shard(self.scope, zip(ids, verdicts, strict=True)),
+            shard=None if cached else encode_shard(self.scope, kept),
             codes=bytes([code_of[v.label] for v in verdicts]),
             scores=array("d", [math.nan if v.score is None else v.score for v in verdicts]).tobytes(),
             rows=rows,

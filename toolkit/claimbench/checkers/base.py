@@ -14,6 +14,15 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 from claimbench.records import Context, Item, Verdict
 
 
+class CheckerEnvironmentError(RuntimeError):
+    """A checker cannot work on this machine as it is: its model file is missing, unreadable or refused.
+
+    Raise it (or let the runner see it) for failures that say nothing about the item: the item's verdict
+    records the error with ``environment=True``, the run counts it, and it is never cached, so the next
+    run, once the file is there, computes the verdict.
+    """
+
+
 @runtime_checkable
 class Checker(Protocol):
     """A consistency checker.
@@ -77,7 +86,13 @@ class BaseChecker:
             try:
                 verdict = self.check_one(item, context)
             except Exception as exc:  # noqa: BLE001 - one bad item must not stop the batch
-                verdict = Verdict.failed(item.id, self.name, self.version, f"{type(exc).__name__}: {exc}")
+                verdict = Verdict.failed(
+                    item.id,
+                    self.name,
+                    self.version,
+                    f"{type(exc).__name__}: {exc}",
+                    environment=isinstance(exc, CheckerEnvironmentError),
+                )
             verdicts.append(verdict)
         return verdicts
 

@@ -25,7 +25,7 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from claimbench.checkers.base import BaseChecker
+from claimbench.checkers.base import BaseChecker, CheckerEnvironmentError
 from claimbench.records import (
     SOURCE_AGREEMENT,
     STANCE_LABELS,
@@ -112,16 +112,23 @@ class _StanceChecker(BaseChecker):
             except Exception as exc:  # noqa: BLE001 - recorded in the item's verdict
                 verdicts[i] = Verdict.failed(item.id, self.name, self.version, f"{type(exc).__name__}: {exc}")
         if ready:
+            loaded = False
             try:
                 scorer, described = self._scorer()
-                for (i, _, _, _), verdict in zip(
-                    ready, self._judge(scorer, described, ready, context), strict=True
-                ):
+                loaded = True
+                judged = self._judge(scorer, described, ready, context)
+                for (i, _, _, _), verdict in zip(ready, judged, strict=True):
                     verdicts[i] = verdict
             except Exception as exc:  # noqa: BLE001 - e.g. a missing or untrusted model file
+                # a model that cannot be loaded is the machine's fault, not the items': never cached
+                environment = not loaded or isinstance(exc, CheckerEnvironmentError)
                 for i, rel, _, _ in ready:
                     verdicts[i] = Verdict.failed(
-                        rel.id, self.name, self.version, f"{type(exc).__name__}: {exc}"
+                        rel.id,
+                        self.name,
+                        self.version,
+                        f"{type(exc).__name__}: {exc}",
+                        environment=environment,
                     )
         return [v for v in verdicts if v is not None]
 

@@ -68,6 +68,8 @@ def render_markdown(report: Report) -> str:
     lines = [
         "# claimbench report",
         "",
+        *(f"> **FAILED RUN:** {_escape(reason)}" for reason in report.failures),
+        *([""] if report.failures else []),
         _escape(_summary(report, level)),
         "",
         "## Headline",

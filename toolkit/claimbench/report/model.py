@@ -195,6 +195,9 @@ class Report:
     bootstrap_resamples: int = 0
     contamination: tuple[Contamination, ...] = ()
     """Per fitted checker and evaluated dataset: evaluated items sharing a text with the fitting data."""
+    failures: tuple[str, ...] = ()
+    """Why the run failed (:func:`claimbench.runner.failures`); empty when it did not. Every report
+    shows these first, and ``claimbench run`` exits 1."""
     predictions_file: str | None = field(default=None, compare=False)
     """A streamed run's prediction rows, spooled to this CSV file instead of held in ``predictions``
     (:func:`claimbench.report.json.write_report` copies it to ``predictions.csv``). Not part of
@@ -204,7 +207,7 @@ class Report:
         """The JSON form written to ``report.json`` (NaN and infinities become ``null``)."""
         data: dict[str, Any] = _finite(asdict(self))
         del data["predictions_file"]
-        return data
+        return {"failures": data.pop("failures"), **data}  # first: a reader sees a failed run at once
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Report:
@@ -255,6 +258,7 @@ class Report:
             seed=data.get("seed", 0),
             bootstrap_resamples=data.get("bootstrap_resamples", 0),
             contamination=tuple(Contamination(**c) for c in data.get("contamination", ())),
+            failures=tuple(data.get("failures", ())),
         )
 
 
