@@ -47,6 +47,12 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--split", choices=["claim", "body"], default="claim", help="development split")
     parser.add_argument("--params", default="{}", help="StanceModel parameters, as a JSON object")
     parser.add_argument("--no-rules", action="store_true", help="do not score the rule-based scorer")
+    parser.add_argument(
+        "--groups",
+        choices=["body", "rumour"],
+        default="body",
+        help="folds of the out-of-fold linear probabilities: by body, or by rumour (rumour_groups)",
+    )
     parser.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples (0: none)")
     return parser.parse_args(argv)
 
@@ -147,7 +153,15 @@ def main(argv: list[str] | None = None) -> int:
     model = build_model(**params)
     print(f"parameters: {params}")
     start = time.perf_counter()
-    model.fit(train_h, train_b, train["Stance"].tolist(), groups=train["Body ID"].tolist())
+    from claimbench.stance.data import rumour_groups
+
+    groups = (
+        train["Body ID"].tolist()
+        if args.groups == "body"
+        else rumour_groups(train_h, train_b, train["Stance"].tolist())
+    )
+    print(f"out-of-fold groups: {args.groups} ({len(set(groups))})")
+    model.fit(train_h, train_b, train["Stance"].tolist(), groups=groups)
     train_seconds = time.perf_counter() - start
     print(f"training wall time: {train_seconds:.1f} s ({args.threads} thread(s))")
 

@@ -406,3 +406,13 @@ def test_text_cache_is_bounded() -> None:
     assert calls == [["a", "bb", "ccc"], ["dddd"]]
     cache.many("b", ["bb"], compute)
     assert calls[-1] == ["bb"]
+
+
+def test_rumour_groups_follow_the_related_pairs() -> None:
+    from claimbench.stance.data import rumour_groups
+
+    heads = ["h1", "h2", "H1", "h3", "h3"]
+    texts = ["a", "b", "b", "c", "a"]
+    groups = rumour_groups(heads, texts, ["agree", "discuss", "disagree", "agree", "unrelated"])
+    assert groups[0] == groups[1] == groups[2]  # h1-a, H1-b, h2-b: one rumour
+    assert groups[3] == groups[4] != groups[0]  # h3's unrelated pair joins nothing
