@@ -88,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=0, help="0 = one batch of all pairs")
+    parser.add_argument("--pairs", type=int, default=0, help="score only the first N dev pairs (0 = all)")
     parser.add_argument(
         "--runner-batches", default="2000,100", help="batch sizes for the runner measurement ('' = skip)"
     )
@@ -106,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
 
     bodies, stances = read_fnc1(bodies_csv, stances_csv)
     train, dev = split_stances(bodies, stances, "train"), split_stances(bodies, stances, "dev")
+    if args.pairs:
+        dev = dev.iloc[: args.pairs]
     heads, texts = attach_bodies(bodies, dev)
     if args.model.is_file():
         model, metadata = load(args.model)
@@ -139,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     rule_rate = _measure("RuleBasedScorer", rules.predict, heads, texts, args.repeats, args.batch_size)
     print(f"model / rules throughput ratio: {model_rate / rule_rate:.2f}")
     for size in [int(x) for x in args.runner_batches.split(",") if x.strip()]:
-        rate, wall = _through_runner(args.model, bodies_csv, stances_csv, size)
+        rate, wall = _through_runner(args.model, bodies_csv, stances_csv, size, args.pairs)
         print(
             f"{'claimbench run':<16} {len(heads):7d} pairs  batch {size:5d}  wall {wall:7.2f} s  "
             f"{rate:9.0f} pairs/s  runner / bare model: {rate / model_rate:.2f}"
@@ -149,7 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _through_runner(model: Path, bodies_csv: Path, stances_csv: Path, batch: int) -> tuple[float, float]:
+def _through_runner(
+    model: Path, bodies_csv: Path, stances_csv: Path, batch: int, pairs: int
+) -> tuple[float, float]:
     """(checker pairs/s, run wall seconds) of ``claimbench run`` scoring the dev split with ``model``."""
     import tempfile
 
@@ -160,7 +165,8 @@ def _through_runner(model: Path, bodies_csv: Path, stances_csv: Path, batch: int
         spec_file = Path(tmp) / "bench.toml"
         spec_file.write_text(
             f'name = "bench-stance"\noutput = "{Path(tmp, "out").as_posix()}"\n'
-            f'[run]\nbatch_size = {batch}\nengine = "serial"\n[bootstrap]\nresamples = 10\n'
+            + (f"limit = {pairs}\n" if pairs else "")
+            + f'[run]\nbatch_size = {batch}\nengine = "serial"\n[bootstrap]\nresamples = 10\n'
             f'[[datasets]]\nadapter = "fnc1"\nbodies = "{bodies_csv.as_posix()}"\n'
             f'stances = "{stances_csv.as_posix()}"\nsplit = "dev"\n'
             f'[[checkers]]\nname = "source-agreement"\n'
