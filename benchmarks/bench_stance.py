@@ -1,8 +1,9 @@
-"""Prediction throughput of the FNC-1 stance model versus the rule-based scorer, on one core.
+"""Throughput of the FNC-1 stance model: bare, through ``claimbench run``, and of the rule-based scorer.
 
 What it measures
-    Batch prediction (feature extraction included) on the dev pairs of the body-disjoint split
-    (see ``train_stance.py``): pairs per second and wall time (best of ``--repeats``), the peak
+    Batch prediction (feature extraction included) on the dev pairs of the rumour-disjoint split
+    (``split = "dev"``, see ``train_stance.py``): pairs per second and wall time (best of ``--repeats``,
+    each from a cold per-text cache), the peak
     Python heap during one prediction (``tracemalloc``, measured in a separate untimed run
     because tracing slows allocation), and the process's peak resident set size.  The learned
     model and the rule-based baseline run in the same process, and the ratio is printed.
@@ -11,6 +12,12 @@ What it measures
     Bodies repeat across FNC-1 pairs and both scorers analyse each distinct text once per batch,
     so throughput depends on batch size; ``--batch-size`` (default 0 = all dev pairs at once)
     shows the effect.
+
+    Then the same model file is scored through the runner (``claimbench.runner.run`` on a spec with
+    the fnc1 adapter's dev split and ``source-agreement`` with ``model = <file>``, no cache reuse,
+    serial engine) at ``--runner-batches`` (default 2000 and 100): the checker's pairs/s as the report
+    records it (``items_per_second``: cache keys, lookups, checking and cache writes), the run's wall
+    time, and the ratio to the bare model's pairs/s measured above in this process.
 
 Usage::
 
@@ -81,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=0, help="0 = one batch of all pairs")
+    parser.add_argument("--pairs", type=int, default=0, help="score only the first N dev pairs (0 = all)")
+    parser.add_argument(
+        "--runner-batches", default="2000,100", help="batch sizes for the runner measurement ('' = skip)"
+    )
     args = parser.parse_args(argv)
 
     bodies_csv = args.data / "train_bodies.csv"
@@ -89,12 +100,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"SKIPPED: FNC-1 data not found under {args.data} (needs train_*.csv)")
         return 0
     sys.path.insert(0, str(REPO / "toolkit"))
-    from claimbench.stance.data import attach_bodies, read_fnc1, split_by_body
-    from claimbench.stance.model import build_model, load
+    from claimbench.stance import features
+    from claimbench.stance.data import attach_bodies, read_fnc1, split_stances
+    from claimbench.stance.model import build_model, load, save
     from claimbench.stance.rules import build_rules
 
     bodies, stances = read_fnc1(bodies_csv, stances_csv)
-    train, dev = split_by_body(bodies, stances)
+    train, dev = split_stances(bodies, stances, "train"), split_stances(bodies, stances, "dev")
+    if args.pairs:
+        dev = dev.iloc[: args.pairs]
     heads, texts = attach_bodies(bodies, dev)
     if args.model.is_file():
         model, metadata = load(args.model)
@@ -107,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
             train_h, train_b, train["Stance"].tolist(), groups=train["Body ID"].tolist()
         )
         print(f"trained in {time.perf_counter() - start:.1f} s")
+        args.model.parent.mkdir(parents=True, exist_ok=True)
+        save(model, args.model, metadata={"split": "train", "note": "trained by bench_stance.py"})
     rules = build_rules()
 
     print(
@@ -114,12 +130,54 @@ def main(argv: list[str] | None = None) -> int:
         f"{dev['Headline'].nunique()} distinct headlines); batch size "
         f"{args.batch_size or 'all'}; threads 1"
     )
-    model_rate = _measure("StanceModel", model.predict, heads, texts, args.repeats, args.batch_size)
+
+    def cold(predict: Predict) -> Predict:
+        def run(h: Sequence[str], b: Sequence[str]) -> list[str]:
+            features._CACHES.clear()  # every timed run starts from a cold per-text cache
+            return predict(h, b)
+
+        return run
+
+    model_rate = _measure("StanceModel", cold(model.predict), heads, texts, args.repeats, args.batch_size)
     rule_rate = _measure("RuleBasedScorer", rules.predict, heads, texts, args.repeats, args.batch_size)
     print(f"model / rules throughput ratio: {model_rate / rule_rate:.2f}")
+    for size in [int(x) for x in args.runner_batches.split(",") if x.strip()]:
+        rate, wall = _through_runner(args.model, bodies_csv, stances_csv, size, args.pairs)
+        print(
+            f"{'claimbench run':<16} {len(heads):7d} pairs  batch {size:5d}  wall {wall:7.2f} s  "
+            f"{rate:9.0f} pairs/s  runner / bare model: {rate / model_rate:.2f}"
+        )
     max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"process peak RSS: {max_rss / 1024:.0f} MiB")
     return 0
+
+
+def _through_runner(
+    model: Path, bodies_csv: Path, stances_csv: Path, batch: int, pairs: int
+) -> tuple[float, float]:
+    """(checker pairs/s, run wall seconds) of ``claimbench run`` scoring the dev split with ``model``."""
+    import tempfile
+
+    from claimbench.runner import run
+    from claimbench.spec import load_spec
+
+    with tempfile.TemporaryDirectory() as tmp:
+        spec_file = Path(tmp) / "bench.toml"
+        spec_file.write_text(
+            f'name = "bench-stance"\noutput = "{Path(tmp, "out").as_posix()}"\n'
+            + (f"limit = {pairs}\n" if pairs else "")
+            + f'[run]\nbatch_size = {batch}\nengine = "serial"\n[bootstrap]\nresamples = 10\n'
+            f'[[datasets]]\nadapter = "fnc1"\nbodies = "{bodies_csv.as_posix()}"\n'
+            f'stances = "{stances_csv.as_posix()}"\nsplit = "dev"\n'
+            f'[[checkers]]\nname = "source-agreement"\n'
+            f'params = {{ model = "{model.resolve().as_posix()}" }}\n',
+            encoding="utf-8",
+        )
+        start = time.perf_counter()
+        report = run(load_spec(spec_file), use_cache=False, progress=False)
+        wall = time.perf_counter() - start
+    (checker,) = report.checkers
+    return checker.items_per_second, wall
 
 
 if __name__ == "__main__":

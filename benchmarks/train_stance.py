@@ -1,17 +1,20 @@
-"""Train the FNC-1 stance model on the training part of a body-disjoint split and score it on dev.
+"""Train the FNC-1 stance model on the training part of a development split and score it on dev.
 
 What it does
-    Reads ``train_bodies.csv`` / ``train_stances.csv`` from ``--data``, splits them by body with
-    :func:`claimbench.stance.data.split_by_body` (body ids in bodies-file order, shuffled with
-    ``random.Random(1489)``, first 80 % train -- the official FNC-1 baseline's hold-out split),
-    fits :class:`claimbench.stance.model.StanceModel` on the train part, and prints for the dev
-    part: the FNC-1 weighted score (raw, maximum, percent), macro-F1, per-class P/R/F1, the
-    confusion matrix, and the same for the rule-based scorer.  The model is written with skops to
+    Reads ``train_bodies.csv`` / ``train_stances.csv`` from ``--data``, splits them with
+    :func:`claimbench.stance.data.split_stances` (``--split claim``, the default: disjoint in rumours,
+    headlines and bodies, :func:`~claimbench.stance.data.split_by_claim`; ``--split body``: the official
+    FNC-1 baseline's body-disjoint hold-out, whose dev headlines nearly all occur in train), prints the
+    split's statistics, fits :class:`claimbench.stance.model.StanceModel` (``--params`` as JSON) on the
+    train part, and prints for the dev part: the FNC-1 weighted score (raw, maximum, percent, with a 95%
+    bootstrap interval resampling dev bodies), macro-F1, per-class P/R/F1, the confusion matrix, and the
+    same for the rule-based scorer.  The model is written with skops to
     ``--out`` together with metadata (data sha256, parameters, split, scores, library versions).
 
 Usage::
 
     PYTHONPATH=toolkit python benchmarks/train_stance.py [--data DIR] [--out PATH] [--threads N]
+        [--split claim|body] [--params '{"class_weight_power": 1.0}'] [--no-rules]
 
 The training wall time is measured around ``fit`` only (reading the CSVs takes about a second).
 """
@@ -41,18 +44,62 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         "--threads", type=int, default=2, help="BLAS/OpenMP threads (the booster uses OpenMP)"
     )
     parser.add_argument("--json", type=Path, default=None, help="also write the scores here")
+    parser.add_argument("--split", choices=["claim", "body"], default="claim", help="development split")
+    parser.add_argument("--params", default="{}", help="StanceModel parameters, as a JSON object")
+    parser.add_argument("--no-rules", action="store_true", help="do not score the rule-based scorer")
+    parser.add_argument(
+        "--groups",
+        choices=["body", "rumour"],
+        default="body",
+        help="folds of the out-of-fold linear probabilities: by body, or by rumour (rumour_groups)",
+    )
+    parser.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples (0: none)")
     return parser.parse_args(argv)
 
 
-def _print_scores(title: str, gold: list[str], pred: list[str]) -> dict[str, Any]:
+def _interval(
+    gold: list[str], pred: list[str], clusters: list[int], resamples: int
+) -> dict[str, tuple[float, float]]:
+    """95% percentile intervals of FNC %, macro-F1 and disagree F1, resampling dev bodies (seed 0)."""
+    import numpy as np
+
+    from claimbench.metrics import classification_report, fnc1_score
+    from claimbench.stance.data import LABELS
+
+    if resamples <= 0:
+        return {}
+    rng = np.random.default_rng(0)
+    by_body: dict[int, list[int]] = {}
+    for i, c in enumerate(clusters):
+        by_body.setdefault(c, []).append(i)
+    groups = list(by_body.values())
+    draws: dict[str, list[float]] = {"fnc_percent": [], "macro_f1": [], "disagree_f1": []}
+    for _ in range(resamples):
+        rows = [i for g in rng.integers(0, len(groups), len(groups)) for i in groups[g]]
+        g, p = [gold[i] for i in rows], [pred[i] for i in rows]
+        report = classification_report(g, p, LABELS)
+        draws["fnc_percent"].append(fnc1_score(g, p).percent)
+        draws["macro_f1"].append(report.macro_f1)
+        draws["disagree_f1"].append(next(s.f1 for s in report.per_label if s.label == "disagree"))
+    return {k: (float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5))) for k, v in draws.items()}
+
+
+def _print_scores(
+    title: str, gold: list[str], pred: list[str], clusters: list[int] | None = None, resamples: int = 0
+) -> dict[str, Any]:
     from claimbench.metrics import classification_report, fnc1_score
     from claimbench.stance.data import LABELS
 
     fnc = fnc1_score(gold, pred)
     report = classification_report(gold, pred, LABELS)
+    ci = _interval(gold, pred, clusters, resamples) if clusters is not None else {}
     print(f"\n== {title} ==")
-    print(f"FNC-1 score: {fnc.raw:.2f} / {fnc.maximum:.2f} = {fnc.percent:.2f}%")
-    print(f"macro-F1: {report.macro_f1:.4f}   accuracy: {report.accuracy:.4f}")
+    shown = {k: f" [{lo:.3f}, {hi:.3f}]" for k, (lo, hi) in ci.items()}
+    print(
+        f"FNC-1 score: {fnc.raw:.2f} / {fnc.maximum:.2f} = {fnc.percent:.2f}%{shown.get('fnc_percent', '')}"
+    )
+    print(f"macro-F1: {report.macro_f1:.4f}{shown.get('macro_f1', '')}   accuracy: {report.accuracy:.4f}")
+    print(f"disagree F1 interval:{shown.get('disagree_f1', ' (not computed)')}")
     print(f"{'class':<10} {'P':>6} {'R':>6} {'F1':>6} {'n':>6}")
     for s in report.per_label:
         print(f"{s.label:<10} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.support:6d}")
@@ -71,6 +118,7 @@ def _print_scores(title: str, gold: list[str], pred: list[str]) -> dict[str, Any
             for s in report.per_label
         },
         "confusion": [list(row) for row in report.confusion],
+        "intervals_95": ci,
     }
 
 
@@ -81,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ[var] = str(args.threads)
     sys.path.insert(0, str(REPO / "toolkit"))
 
-    from claimbench.stance.data import attach_bodies, read_fnc1, sha256_file, split_by_body
+    from claimbench.stance.data import attach_bodies, read_fnc1, sha256_file, split_stances, split_statistics
     from claimbench.stance.model import build_model, save
     from claimbench.stance.rules import build_rules
 
@@ -91,24 +139,48 @@ def main(argv: list[str] | None = None) -> int:
         print(f"FNC-1 data not found under {args.data}", file=sys.stderr)
         return 2
     bodies, stances = read_fnc1(bodies_csv, stances_csv)
-    train, dev = split_by_body(bodies, stances, dev_fraction=args.dev_fraction, seed=args.seed)
-    print(
-        f"split (seed {args.seed}, dev fraction {args.dev_fraction}): "
-        f"train {len(train)} pairs / {train['Body ID'].nunique()} bodies, "
-        f"dev {len(dev)} pairs / {dev['Body ID'].nunique()} bodies"
+    names = ("train", "dev") if args.split == "claim" else ("train-body", "dev-body")
+    train, dev = (
+        split_stances(bodies, stances, n, dev_fraction=args.dev_fraction, seed=args.seed) for n in names
     )
+    stats = split_statistics(bodies, train, dev)
+    print(f"split {args.split} ({names[0]}/{names[1]}, seed {args.seed}, dev fraction {args.dev_fraction}):")
+    print(json.dumps(stats, indent=1))
     train_h, train_b = attach_bodies(bodies, train)
     dev_h, dev_b = attach_bodies(bodies, dev)
 
-    model = build_model()
+    params = json.loads(args.params)
+    model = build_model(**params)
+    print(f"parameters: {params}")
     start = time.perf_counter()
-    model.fit(train_h, train_b, train["Stance"].tolist(), groups=train["Body ID"].tolist())
+    from claimbench.stance.data import rumour_groups
+
+    groups = (
+        train["Body ID"].tolist()
+        if args.groups == "body"
+        else rumour_groups(train_h, train_b, train["Stance"].tolist())
+    )
+    print(f"out-of-fold groups: {args.groups} ({len(set(groups))})")
+    model.fit(train_h, train_b, train["Stance"].tolist(), groups=groups)
     train_seconds = time.perf_counter() - start
     print(f"training wall time: {train_seconds:.1f} s ({args.threads} thread(s))")
 
     gold = dev["Stance"].tolist()
-    model_scores = _print_scores("StanceModel on dev", gold, model.predict(dev_h, dev_b))
-    rule_scores = _print_scores("RuleBasedScorer on dev", gold, build_rules().predict(dev_h, dev_b))
+    clusters = dev["Body ID"].tolist()
+    model_scores = _print_scores(
+        f"StanceModel on {names[1]}", gold, model.predict(dev_h, dev_b), clusters, args.resamples
+    )
+    rule_scores = (
+        {}
+        if args.no_rules
+        else _print_scores(
+            f"RuleBasedScorer on {names[1]}",
+            gold,
+            build_rules().predict(dev_h, dev_b),
+            clusters,
+            args.resamples,
+        )
+    )
 
     metadata = {
         "task": "FNC-1 stance detection (headline vs body)",
@@ -117,7 +189,10 @@ def main(argv: list[str] | None = None) -> int:
             "train_stances.csv": sha256_file(stances_csv),
         },
         "split": {
-            "method": "body ids in bodies-file order, random.Random(seed).shuffle, first part train",
+            "name": names[0],
+            "method": "rumour-disjoint (claimbench.stance.data.split_by_claim)"
+            if args.split == "claim"
+            else "body ids in bodies-file order, random.Random(seed).shuffle, first part train",
             "seed": args.seed,
             "dev_fraction": args.dev_fraction,
             "train_pairs": len(train),

@@ -363,3 +363,56 @@ def test_full_claim_split_shares_no_text_and_keeps_the_label_mix() -> None:
     for label in ("agree", "disagree", "discuss"):
         held = stats["dev"]["labels"][label]
         assert 0.12 < held / (held + stats["train"]["labels"][label]) < 0.3, label
+
+
+def test_batches_score_like_one_batch_and_reuse_analysed_texts(
+    sample: tuple[pd.DataFrame, pd.DataFrame], fitted: StanceModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The per-text cache changes no number, and a text seen in an earlier batch is not analysed again."""
+    from claimbench.stance import features
+
+    bodies, stances = sample
+    heads, texts = attach_bodies(bodies, stances)
+    features._CACHES.clear()
+    whole = fitted.predict_proba(heads, texts)
+    features._CACHES.clear()
+    parts = np.vstack(
+        [fitted.predict_proba(heads[i : i + 7], texts[i : i + 7]) for i in range(0, len(heads), 7)]
+    )
+    np.testing.assert_array_equal(parts, whole)
+    analysed: list[str] = []
+    real = features._analyse
+    monkeypatch.setattr(features, "_analyse", lambda text, lead: analysed.append(text) or real(text, lead))
+    again = fitted.predict_proba(heads[:5], texts[:5])
+    np.testing.assert_array_equal(again, whole[:5])
+    assert analysed == []  # every text was in the cache
+    fitted.features_.fit(make_pairs(heads, texts))  # refitting forgets what was cached
+    fitted.features_.transform(make_pairs(heads[:1], texts[:1]))
+    assert len(analysed) == 2
+
+
+def test_text_cache_is_bounded() -> None:
+    from claimbench.stance.features import _TextCache
+
+    cache = _TextCache(3)
+    calls: list[list[str]] = []
+
+    def compute(texts: list[str]) -> list[int]:
+        calls.append(texts)
+        return [len(t) for t in texts]
+
+    assert cache.many("b", ["a", "bb", "ccc"], compute) == [1, 2, 3]
+    assert cache.many("b", ["a", "dddd"], compute) == [1, 4]  # "bb" is the least recently used
+    assert calls == [["a", "bb", "ccc"], ["dddd"]]
+    cache.many("b", ["bb"], compute)
+    assert calls[-1] == ["bb"]
+
+
+def test_rumour_groups_follow_the_related_pairs() -> None:
+    from claimbench.stance.data import rumour_groups
+
+    heads = ["h1", "h2", "H1", "h3", "h3"]
+    texts = ["a", "b", "b", "c", "a"]
+    groups = rumour_groups(heads, texts, ["agree", "discuss", "disagree", "agree", "unrelated"])
+    assert groups[0] == groups[1] == groups[2]  # h1-a, H1-b, h2-b: one rumour
+    assert groups[3] == groups[4] != groups[0]  # h3's unrelated pair joins nothing

@@ -1,6 +1,6 @@
 """FNC-1 stance detection: does a news body agree with, disagree with, discuss, or ignore a headline?
 
-* :mod:`.data` -- read the FNC-1 CSV files and make the body-disjoint development split.
+* :mod:`.data` -- read the FNC-1 CSV files and make the development splits (rumour-disjoint by default).
 * :mod:`.features` -- scikit-learn transformers from (headline, body) pairs to features.
 * :mod:`.model` -- the learned, stacked scorer (:func:`build_model`) and skops ``save``/``load``.
 * :mod:`.rules` -- a transparent rule-based scorer for when no trained model is available.
@@ -10,7 +10,7 @@ Every scorer's ``predict_proba`` has its columns in :data:`LABELS` order.
 
 from __future__ import annotations
 
-from .data import LABELS, FNC1DataError, read_fnc1, split_by_body
+from .data import LABELS, FNC1DataError, read_fnc1, split_by_body, split_by_claim
 from .model import StanceModel, UntrustedModelError, build_model, load, save
 from .rules import RuleBasedScorer, build_rules
 
@@ -26,4 +26,5 @@ __all__ = [
     "read_fnc1",
     "save",
     "split_by_body",
+    "split_by_claim",
 ]

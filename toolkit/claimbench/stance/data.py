@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import random
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -172,6 +173,28 @@ def claim_components(bodies: pd.DataFrame, stances: pd.DataFrame) -> tuple[dict[
         {h: renumber[int(raw[head_index[h]])] for h in heads},
         {b: renumber[int(raw[body_index[b]])] for b in body_ids},
     )
+
+
+def rumour_groups(headlines: Sequence[str], bodies: Sequence[str], labels: Sequence[str]) -> list[int]:
+    """A group id per pair: its rumour, as in :func:`claim_components`, from the texts of the pairs alone.
+
+    For cross-validation inside training data: folds grouped by body still share headlines (a headline
+    is paired with several bodies), so a model stacked on out-of-fold probabilities would learn to trust
+    probabilities that memorised the headline; grouping by rumour keeps a rumour's headlines and bodies in
+    one fold, as the development split keeps them on one side.
+    """
+    texts = sorted({normalise_text(b) for b in bodies})
+    body_id = {t: i for i, t in enumerate(texts)}
+    frame_bodies = pd.DataFrame({"Body ID": list(range(len(texts))), "articleBody": texts})
+    frame_stances = pd.DataFrame(
+        {
+            "Headline": list(headlines),
+            "Body ID": [body_id[normalise_text(b)] for b in bodies],
+            "Stance": list(labels),
+        }
+    )
+    head_comp, _ = claim_components(frame_bodies, frame_stances)
+    return [head_comp[normalise_text(h)] for h in headlines]
 
 
 def split_by_claim(

@@ -13,16 +13,19 @@ Two scikit-learn transformers turn (headline, body) pairs into model inputs:
 
 Both accept a pandas DataFrame with ``Headline``/``articleBody`` (or ``headline``/``body``)
 columns, or any sequence of ``(headline, body)`` pairs.  A body is usually paired with many
-headlines, so every per-text computation runs once per *distinct* text in a batch; this is what
-makes batch prediction fast.
+headlines, so every per-text computation runs once per *distinct* text in a batch, and each fitted
+transformer keeps the per-text results of the last :data:`TEXT_CACHE_SIZE` texts it saw (a bounded LRU
+cache, never saved with the model): the runner scores a dataset in batches, and a body that recurs in
+the next batch is not analysed again, so small batches cost little more than one big one.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter
-from collections.abc import Iterable, Sequence
+import weakref
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -230,22 +233,80 @@ def _max_sentence_cosine(
     """Best TF-IDF cosine between each pair's headline and any single sentence of its body.
 
     ``s_vec`` stacks the sentence vectors of all distinct bodies, ``sentence_counts[j]`` rows for
-    body ``j``; pairs are grouped by body so that each body needs one sparse product.
+    body ``j``; ``h_vec`` holds the distinct headlines, ``h_idx``/``b_idx`` index them per pair.
     """
     out = np.zeros(len(h_idx))
-    starts = np.concatenate([[0], np.cumsum(sentence_counts)])
-    order = np.argsort(b_idx, kind="stable")
-    bounds = np.flatnonzero(np.diff(b_idx[order])) + 1
-    for group in np.split(order, bounds):
-        if len(group) == 0:
-            continue
-        body = int(b_idx[group[0]])
-        sentences = s_vec[starts[body] : starts[body + 1]]
-        if sentences.shape[0] == 0:
-            continue
-        sims = (h_vec[h_idx[group]] @ sentences.T).toarray()
-        out[group] = sims.max(axis=1)
+    counts = np.asarray(sentence_counts, dtype=np.intp)
+    if len(h_idx) == 0 or not counts.sum():
+        return out
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    has = counts > 0
+    # Headline x sentence cosines for the distinct headlines, a block of headlines at a time (dense
+    # blocks of at most ~4M cells), reduced to the best sentence of each body with one reduceat.
+    n_sent = int(counts.sum())
+    block = max(1, 4_000_000 // n_sent)
+    n_heads = h_vec.shape[0]
+    best = np.zeros((n_heads, len(counts)))
+    for lo in range(0, n_heads, block):
+        sims = (h_vec[lo : lo + block] @ s_vec.T).toarray()
+        best[lo : lo + block, has] = np.maximum.reduceat(sims, starts[has], axis=1)
+    out[:] = best[h_idx, b_idx]
     return out
+
+
+TEXT_CACHE_SIZE = 8192
+"""Texts whose per-text results each fitted transformer keeps (headlines and bodies counted apart)."""
+
+
+class _TextCache:
+    """A bounded LRU map from ``(kind, text)`` to a per-text result."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._data: OrderedDict[tuple[str, str], Any] = OrderedDict()
+
+    def many(self, kind: str, texts: Sequence[str], compute: Callable[[list[str]], list[Any]]) -> list[Any]:
+        """The results for ``texts`` (distinct), computing those not held in one ``compute`` call."""
+        missing = [t for t in texts if (kind, t) not in self._data]
+        fresh = dict(zip(missing, compute(missing), strict=True)) if missing else {}
+        out = []
+        for text in texts:
+            key = (kind, text)
+            if text in fresh:
+                value = self._data[key] = fresh[text]
+            else:
+                value = self._data[key]
+                self._data.move_to_end(key)
+            out.append(value)
+        while len(self._data) > self.size:
+            self._data.popitem(last=False)
+        return out
+
+
+_CACHES: weakref.WeakKeyDictionary[object, _TextCache] = weakref.WeakKeyDictionary()
+
+
+def _cache(owner: object) -> _TextCache:
+    """``owner``'s text cache (made on first use; dropped by :func:`_forget` when it is refitted)."""
+    cache = _CACHES.get(owner)
+    if cache is None:
+        cache = _CACHES[owner] = _TextCache(TEXT_CACHE_SIZE)
+    return cache
+
+
+def _forget(owner: object) -> None:
+    _CACHES.pop(owner, None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A text as :class:`PairFeatures` uses it: its analysis, TF-IDF rows and LSA vector."""
+
+    doc: _Text
+    vec: sp.csr_matrix
+    lead: sp.csr_matrix | None
+    sentences: sp.csr_matrix | None
+    lsa: NDArray[np.float64] | None
 
 
 def _stemmed_join(texts: Iterable[str]) -> list[str]:
@@ -342,6 +403,7 @@ class PairFeatures(_CompactState, TransformerMixin, BaseEstimator):  # type: ign
 
     def fit(self, X: PairInput, y: Any = None) -> Self:  # noqa: N803
         """Learn IDF weights, average body length and the LSA projection from training pairs."""
+        _forget(self)
         headlines, bodies = as_pairs(X)
         uniq_h, _ = _index_unique(headlines)
         uniq_b, _ = _index_unique(bodies)
@@ -407,28 +469,22 @@ class PairFeatures(_CompactState, TransformerMixin, BaseEstimator):  # type: ign
         uniq_b, b_idx = _index_unique(bodies)
         if not headlines:
             return np.zeros((0, self.n_features_out_))
-        h_docs = [_analyse(h, 1) for h in uniq_h]
-        b_docs = [_analyse(b, self.lead_sentences) for b in uniq_b]
-
-        # One vectorizer call for all texts of the batch: per-call overhead dominates otherwise.
-        sentence_counts = [len(b.sentence_joined) for b in b_docs]
-        matrix = self.tfidf_.transform(
-            [h.joined for h in h_docs]
-            + [b.joined for b in b_docs]
-            + [b.lead_joined for b in b_docs]
-            + [s for b in b_docs for s in b.sentence_joined]
-        )
-        n_h, n_b = len(h_docs), len(b_docs)
-        h_vec = matrix[:n_h]
-        b_vec = matrix[n_h : n_h + n_b]
-        lead_vec = matrix[n_h + n_b : n_h + 2 * n_b]
-        s_vec = matrix[n_h + 2 * n_b :]
+        cache = _cache(self)
+        heads: list[_Prepared] = cache.many("h", uniq_h, self._prepare_headlines)
+        texts: list[_Prepared] = cache.many("b", uniq_b, self._prepare_bodies)
+        h_docs = [h.doc for h in heads]
+        b_docs = [b.doc for b in texts]
+        h_vec = sp.vstack([h.vec for h in heads], format="csr")
+        b_vec = sp.vstack([b.vec for b in texts], format="csr")
+        lead_vec = sp.vstack([b.lead for b in texts], format="csr")
+        s_vec = sp.vstack([b.sentences for b in texts], format="csr")
+        sentence_counts = [b.sentences.shape[0] if b.sentences is not None else 0 for b in texts]
         cos = _rowwise_cosine(h_vec, h_idx, b_vec, b_idx)
         cos_lead = _rowwise_cosine(h_vec, h_idx, lead_vec, b_idx)
         cos_sent = _max_sentence_cosine(h_vec, h_idx, s_vec, sentence_counts, b_idx)
         if self.svd_ is not None:
-            h_lsa = normalize(self.svd_.transform(h_vec))
-            b_lsa = normalize(self.svd_.transform(b_vec))
+            h_lsa = np.vstack([h.lsa for h in heads if h.lsa is not None])
+            b_lsa = np.vstack([b.lsa for b in texts if b.lsa is not None])
             cos_lsa = np.einsum("ij,ij->i", h_lsa[h_idx], b_lsa[b_idx])
         else:
             cos_lsa = np.zeros(len(headlines))
@@ -444,6 +500,37 @@ class PairFeatures(_CompactState, TransformerMixin, BaseEstimator):  # type: ign
         rows[:, 2] = cos_sent
         rows[:, 3] = cos_lsa
         return rows
+
+    def _prepare_headlines(self, texts: list[str]) -> list[_Prepared]:
+        docs = [_analyse(h, 1) for h in texts]
+        vec = self.tfidf_.transform([d.joined for d in docs])
+        lsa = normalize(self.svd_.transform(vec)) if self.svd_ is not None else None
+        return [
+            _Prepared(d, vec[i], None, None, lsa[i] if lsa is not None else None) for i, d in enumerate(docs)
+        ]
+
+    def _prepare_bodies(self, texts: list[str]) -> list[_Prepared]:
+        docs = [_analyse(b, self.lead_sentences) for b in texts]
+        # One vectorizer call for all texts: per-call overhead dominates otherwise.
+        n = len(docs)
+        matrix = self.tfidf_.transform(
+            [d.joined for d in docs]
+            + [d.lead_joined for d in docs]
+            + [s for d in docs for s in d.sentence_joined]
+        )
+        vec, lead = matrix[:n], matrix[n : 2 * n]
+        lsa = normalize(self.svd_.transform(vec)) if self.svd_ is not None else None
+        starts = np.concatenate([[0], np.cumsum([len(d.sentence_joined) for d in docs])]) + 2 * n
+        return [
+            _Prepared(
+                d,
+                vec[i],
+                lead[i],
+                matrix[int(starts[i]) : int(starts[i + 1])],
+                lsa[i] if lsa is not None else None,
+            )
+            for i, d in enumerate(docs)
+        ]
 
     def _pair_row(
         self,
@@ -540,6 +627,7 @@ class PairTermVectors(_CompactState, TransformerMixin, BaseEstimator):  # type: 
 
     def fit(self, X: PairInput, y: Any = None) -> Self:  # noqa: N803
         """Fit the shared vocabulary and IDF on the distinct training headlines and bodies."""
+        _forget(self)
         headlines, bodies = as_pairs(X)
         uniq_h, _ = _index_unique(headlines)
         uniq_b, _ = _index_unique(bodies)
@@ -559,9 +647,18 @@ class PairTermVectors(_CompactState, TransformerMixin, BaseEstimator):  # type: 
         headlines, bodies = as_pairs(X)
         uniq_h, h_idx = _index_unique(headlines)
         uniq_b, b_idx = _index_unique(bodies)
-        h_vec = self.vectorizer_.transform(_stemmed_join(uniq_h))[h_idx]
-        b_vec = self.vectorizer_.transform(_stemmed_join(uniq_b))[b_idx]
+        cache = _cache(self)
+        if not headlines:
+            empty = self.vectorizer_.transform([])
+            h_vec = b_vec = empty
+        else:
+            h_vec = sp.vstack(cache.many("h", uniq_h, self._vectors), format="csr")[h_idx]
+            b_vec = sp.vstack(cache.many("b", uniq_b, self._vectors), format="csr")[b_idx]
         blocks = [h_vec, b_vec]
         if self.product:
             blocks.append(sp.csr_matrix(h_vec.multiply(b_vec)))
         return sp.csr_matrix(sp.hstack(blocks, format="csr"))
+
+    def _vectors(self, texts: list[str]) -> list[sp.csr_matrix]:
+        matrix = self.vectorizer_.transform(_stemmed_join(texts))
+        return [matrix[i] for i in range(len(texts))]
