@@ -191,3 +191,83 @@ def test_convert_without_pairs_is_a_usage_error(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 2
     assert "--pairs" in result.stderr
+
+
+def test_macro_f1_is_over_the_labels_the_dataset_has() -> None:
+    """Perspectrum has agree and disagree only: macro-F1 is their mean, not diluted by discuss/unrelated."""
+    from claimbench.records import Verdict
+    from claimbench.scoring import Table
+    from claimbench.spec import BootstrapSpec
+
+    ds = perspectrum.load(SAMPLE / "perspectrum.csv")
+    items = ds.items("source_agreement")
+    table = Table.build(ds, "source_agreement", items, BootstrapSpec(resamples=20), 0)
+    assert table.scored == (0, 1)
+    perfect = [
+        Verdict(item_id=i.id, checker="c", checker_version="1", label=i.label, score=1.0) for i in items
+    ]
+    scores = table.score("c", table.compact(perfect))
+    assert scores.metrics["macro_f1"].value == 1.0  # over all four labels it would be 0.5
+    assert scores.per_label["discuss"].f1 == 0.0
+    flipped = [
+        Verdict(item_id=i.id, checker="c", checker_version="1", label="discuss", score=1.0) for i in items
+    ]
+    assert table.score("c", table.compact(flipped)).metrics["macro_f1"].value == 0.0
+
+
+def test_mean_over_datasets_weights_each_dataset_once() -> None:
+    from claimbench.report.markdown import mean_over_datasets, render_markdown
+    from tests.report_fixtures import sample_report, scores_from_confusion
+
+    labels = ("agree", "disagree")
+    rows = [
+        scores_from_confusion("big", "source_agreement", "m", labels, [[90, 0], [0, 10]]),
+        scores_from_confusion("small", "source_agreement", "m", labels, [[1, 1], [1, 1]]),
+    ]
+    table = mean_over_datasets(rows)
+    assert table["source_agreement"]["m"]["mean"] == pytest.approx((1.0 + 0.5) / 2)
+    assert mean_over_datasets(rows[:1]) == {}
+    from dataclasses import replace
+
+    text = render_markdown(replace(sample_report(), scores=tuple(rows)))
+    assert "## Macro-F1 by dataset · source_agreement" in text
+
+
+def test_a_spec_with_the_adapters_runs_fits_and_writes_a_valid_report(tmp_path: Path) -> None:
+    """Adapters in ``[[datasets]]`` and ``fit_on``; the report (schema-checked) names the mapping."""
+    from claimbench.report.json import write_report
+    from claimbench.runner import run
+    from claimbench.spec import load_spec
+
+    spec_file = tmp_path / "spec.toml"
+    spec_file.write_text(
+        f"""
+name = "pairs"
+output = "{tmp_path / "out"}"
+[bootstrap]
+resamples = 20
+[[datasets]]
+adapter = "emergent"
+pairs = "{SAMPLE / "emergent.csv"}"
+split = "dev"
+[[datasets]]
+adapter = "perspectrum"
+pairs = "{SAMPLE / "perspectrum.csv"}"
+[[checkers]]
+name = "claim-stance"
+label = "fitted"
+params = {{ model_params = {{ hash_features = 1024 }} }}
+fit_on = {{ adapter = "emergent", pairs = "{SAMPLE / "emergent.csv"}", split = "train" }}
+[[checkers]]
+name = "majority-baseline"
+params = {{ task = "source_agreement" }}
+""",
+        encoding="utf-8",
+    )
+    report = run(load_spec(spec_file), progress=False, use_cache=False)
+    write_report(report, tmp_path / "out")
+    mappings = {d.id: d.label_mapping for d in report.datasets}
+    assert "SUPPORT→agree" in str(mappings["perspectrum-perspectrum"])
+    assert "macro-F1 over agree, disagree" in str(mappings["perspectrum-perspectrum"])
+    assert {s.checker for s in report.scores} == {"fitted", "majority-baseline"}
+    assert (tmp_path / "out" / "report.json").is_file()

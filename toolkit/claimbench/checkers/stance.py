@@ -10,7 +10,9 @@ Two checkers share one scorer (:mod:`claimbench.stance`):
 ``source-conflicts``
     The claim-level checker for annotated articles: claims about one proposition (their ``proposition``
     field) are related by construction, so it asks the scorer only for the stance among agree / disagree /
-    discuss, scores every pair of sources on the proposition, and names the sources that conflict.
+    discuss, scores every pair of sources on the proposition, and names the sources that conflict. Its
+    claims are short sentences, so without ``model`` or ``fit`` it uses the claim-pair model shipped for
+    ``claim-stance`` (:mod:`claimbench.checkers.claim_stance`); ``model`` may name an archive of either kind.
 """
 
 from __future__ import annotations

@@ -261,7 +261,11 @@ OPPOSITES: tuple[tuple[str, str], ...] = (
 )
 """Hand-written opposite pairs (antonyms and opposite outcomes); matched on lower-cased words, either way."""
 
-_OPPOSITE: frozenset[tuple[str, str]] = frozenset(OPPOSITES) | frozenset((b, a) for a, b in OPPOSITES)
+_OPPOSITE_OF: dict[str, frozenset[str]] = {
+    word: frozenset({b for a, b in OPPOSITES if a == word} | {a for a, b in OPPOSITES if b == word})
+    for pair in OPPOSITES
+    for word in pair
+}
 
 
 def tokens(text: str) -> list[str]:
@@ -278,6 +282,7 @@ def stem(word: str) -> str:
 @dataclass(frozen=True, slots=True)
 class _Side:
     words: list[str]
+    word_stems: list[str]
     stems: set[str]
     content: set[str]
     bigrams: set[tuple[str, str]]
@@ -286,11 +291,13 @@ class _Side:
     @classmethod
     def of(cls, text: str) -> _Side:
         words = tokens(text)
-        stems = [stem(w) for w in words]
+        stems = [w[:6] for w in words]  # stem(), inlined: this runs for every text
+        skip = STOPWORDS | NEGATIONS
         return cls(
             words,
+            stems,
             set(stems),
-            {stem(w) for w in words if w not in STOPWORDS and w not in NEGATIONS},
+            {s for w, s in zip(words, stems, strict=True) if w not in skip},
             set(itertools.pairwise(stems)),
             {n.replace(",", "") for n in _NUMBER.findall(text)},
         )
@@ -302,7 +309,9 @@ def _cover(part: set[str] | set[tuple[str, str]], whole: set[str] | set[tuple[st
 
 def _overlap(a: _Side, b: _Side) -> list[float]:
     union = a.stems | b.stems
-    unaligned = sum(1 for w in b.words if stem(w) not in a.stems and w not in STOPWORDS)
+    unaligned = sum(
+        1 for w, s in zip(b.words, b.word_stems, strict=True) if s not in a.stems and w not in STOPWORDS
+    )
     return [
         len(a.stems & b.stems) / len(union) if union else 0.0,
         _cover(b.stems, a.stems),
@@ -342,7 +351,9 @@ def _negation(a: _Side, b: _Side) -> list[float]:
 
 def _opposites(a: _Side, b: _Side) -> int:
     wa, wb = set(a.words), set(b.words)
-    return sum(1 for x in wa for y in wb if (x, y) in _OPPOSITE and x not in wb and y not in wa)
+    return sum(
+        len({y for y in _OPPOSITE_OF[x] & wb if y not in wa}) for x in wa if x in _OPPOSITE_OF and x not in wb
+    )
 
 
 def _antonymy(a: _Side, b: _Side) -> list[float]:
@@ -376,8 +387,8 @@ _DENSE = {"overlap": 10, "negation": 6, "antonymy": 4, "numbers": 5, "hedging": 
 def _lexical_terms(a: _Side, b: _Side, cross_limit: int) -> list[str]:
     """Terms for the hashing vectoriser: b's words, b's unaligned words, unaligned cross pairs."""
     terms = [f"h:{w}" for w in b.words]
-    un_b = [w for w in dict.fromkeys(b.words) if stem(w) not in a.stems and w not in STOPWORDS]
-    un_a = [w for w in dict.fromkeys(a.words) if stem(w) not in b.stems and w not in STOPWORDS]
+    un_b = [w for w in dict.fromkeys(b.words) if w[:6] not in a.stems and w not in STOPWORDS]
+    un_a = [w for w in dict.fromkeys(a.words) if w[:6] not in b.stems and w not in STOPWORDS]
     terms += [f"u:{w}" for w in un_b]
     terms += [f"x:{x}|{y}" for x in un_a[:cross_limit] for y in un_b[:cross_limit]]
     neg_b = any(w in NEGATIONS for w in b.words)
@@ -419,8 +430,10 @@ class ClaimPairFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         out = np.zeros((len(pairs), width))
         terms: list[list[str]] = []
         lexical = "lexical" in self.families
+        sides: dict[str, _Side] = {}  # claims repeat across pairs (one claim, many headlines): analyse once
         for i, (text_a, text_b) in enumerate(pairs):
-            a, b = _Side.of(text_a), _Side.of(text_b)
+            a = sides.get(text_a) or sides.setdefault(text_a, _Side.of(text_a))
+            b = sides.get(text_b) or sides.setdefault(text_b, _Side.of(text_b))
             row: list[float] = []
             for fam in fams:
                 if fam == "overlap":
