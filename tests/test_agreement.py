@@ -255,3 +255,28 @@ def test_mosul_agreement_report_is_up_to_date() -> None:
     for name, text in (("agreement.json", render_json(report)), ("agreement.md", render_markdown(report))):
         committed = (ANNOTATIONS / name).read_text(encoding="utf-8")
         assert committed == text, f"{name} is out of date; regenerate it with `{REGENERATE}`"
+
+
+def test_mosul_gold_is_the_adjudicated_annotation() -> None:
+    """The released claims and relations are what adjudicate.py makes of the two annotations and the
+    decisions, and every disagreement of the agreement report has exactly one decision."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("adjudicate", ANNOTATIONS / "adjudicate.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    claims, relations = module.build()
+    gold = ANNOTATIONS.parent
+    assert (gold / "claims.jsonl").read_text(encoding="utf-8") == claims, "run adjudicate.py"
+    assert (gold / "relations.jsonl").read_text(encoding="utf-8") == relations, "run adjudicate.py"
+    report = json.loads((ANNOTATIONS / "agreement.json").read_text(encoding="utf-8"))
+    disagreements = {(f["field"], d["item"]) for f in report["fields"] for d in f["disagreements"]}
+    decisions = [
+        json.loads(line)
+        for line in (ANNOTATIONS / "adjudication.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    decided = [(d["field"], d["item"]) for d in decisions if (d["field"], d["item"]) in disagreements]
+    assert sorted(decided) == sorted(disagreements)
+    assert all(d["reason"].strip() for d in decisions)

@@ -53,7 +53,7 @@ def test_validate_the_shipped_dataset() -> None:
     result = run("validate", str(MOSUL))
     assert result.returncode == 0, result.stdout + result.stderr
     summary = result.stdout.strip().splitlines()[-1]
-    assert "valid: mosul-2016 v1.0.0" in summary
+    assert "valid: mosul-2016 v1.1.0" in summary
     assert "claims" in summary
     assert "Traceback" not in result.stderr
 

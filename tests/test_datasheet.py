@@ -45,7 +45,14 @@ def test_mosul_datasheet_has_every_section() -> None:
     headings = re.findall(r"^## (.+)$", text, flags=re.MULTILINE)
     for section in SECTIONS:
         assert section in headings, f"DATASHEET.md lacks the section {section!r}"
-    for fact in ("single annotator", "CC-BY-4.0", "The Independent", "GUIDELINES.md", "CHANGELOG.md"):
+    for fact in (
+        "Agreement before adjudication",
+        "AI annotators only",
+        "CC-BY-4.0",
+        "The Independent",
+        "GUIDELINES.md",
+        "CHANGELOG.md",
+    ):
         assert fact in text
 
 

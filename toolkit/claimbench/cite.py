@@ -392,6 +392,8 @@ def cff_reference(c: Citation) -> dict[str, Any]:
         ref["doi"] = c.doi
     if c.url:
         ref["url"] = c.url
+    if c.description and c.kind == "dataset":  # the dataset's own summary (e.g. its measured agreement)
+        ref["abstract"] = c.description
     notes = [f"Dataset {c.id}, version {c.version}" if c.version else f"Dataset {c.id}"]
     if c.checksum:
         notes.append(f"data checksum {c.checksum} (SHA-256 over the data files' SHA-256)")
