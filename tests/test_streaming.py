@@ -29,6 +29,7 @@ from claimbench.dataset import (
     open_stream,
     update_manifest,
     validate_dataset,
+    validate_stream,
 )
 from claimbench.engines import check_batch
 from claimbench.records import NUMERIC_CONSISTENCY, SOURCE_AGREEMENT, TASK_LABELS, Evidence, Verdict
@@ -45,6 +46,7 @@ Mutation = Callable[[dict[str, Any]], Any]
 MUTATIONS: dict[str, Mutation] = {
     "missing text": lambda r: r["claims"][0].pop("text"),
     "duplicate id": lambda r: r["claims"][1].__setitem__("id", "c1"),
+    "duplicate id, bad span": lambda r: r["claims"][1].update(id="c1", span=[1, 10]),
     "dangling relation": lambda r: r["relations"][0].__setitem__("claim_id", "nowhere"),
     "same source": lambda r: r["claims"][1]["attribution"].__setitem__("source_id", "council"),
     "shifted span": lambda r: r["claims"][0].__setitem__("span", [1, 10]),
@@ -71,6 +73,20 @@ def test_streamed_validation_reports_what_loading_reports(tmp_path: Path, name: 
     expected = [str(p) for p in validate_dataset(root)[1]]
     assert expected
     assert stream_problems(root) == expected
+
+
+@pytest.mark.parametrize("name", sorted(MUTATIONS))
+def test_validate_stream_reports_what_validate_dataset_reports(tmp_path: Path, name: str) -> None:
+    records = tiny_records()
+    MUTATIONS[name](records)
+    root = write_records(tmp_path / "broken", records)
+    assert validate_stream(root) == (None, validate_dataset(root)[1])
+    good = write_records(tmp_path / "good", tiny_records())
+    stream, problems = validate_stream(good)
+    assert problems == []
+    assert stream is not None
+    assert stream.checksum == load_dataset(good).checksum
+    assert stream.claims == {}  # nothing held per claim
 
 
 def test_streamed_validation_of_bytes_counts_and_files(tmp_path: Path) -> None:

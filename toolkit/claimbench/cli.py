@@ -21,11 +21,11 @@ Command = Callable[[argparse.Namespace], int]
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from claimbench.dataset import validate_dataset
+    from claimbench.dataset import validate_stream  # validate_dataset's problems, records not held
 
     status = 0
     for path in args.paths:
-        dataset, problems = validate_dataset(path)
+        dataset, problems = validate_stream(path)
         for problem in problems:
             print(problem)
         if dataset is None:
