@@ -20,7 +20,8 @@ and shows none), at most :data:`MAX_ARTICLE_CHARS` characters of each and at mos
 :data:`MAX_ARTICLES_BYTES` (an article that would pass it is shown with fewer claims, or left out); a
 note says how much was left out and where the full data is. Tooltips and explanations are clipped to
 :data:`MAX_NOTE_CHARS` characters and the errors table shows at most 500 rows. So a page is at most
-about 5 MB (4 MB of articles, 1 MB of errors) plus a few tens of kB per checker and task.
+about 5 MB (4 MB of articles; 500 error rows of at most 500 characters each) plus a few tens of kB
+per checker and task.
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ def render_html(report: Report) -> str:
         sections.append((anchor, title, _task_section(anchor, dataset, task, scores, comparisons)))
     if report.articles:
         sections.append(("articles", "Articles", _articles(report, ids)))
-    sections.append(("errors", "Checker errors", _errors(report.predictions)))
+    sections.append(("errors", "Checker errors", _errors(report.predictions, report.scores)))
     sections.append(("provenance", "Provenance", _provenance(report)))
 
     nav = "".join(f'<li><a href="#{a}">{_e(t)}</a></li>' for a, t, _ in sections)
@@ -558,8 +559,14 @@ def _verdict_cell(p: Prediction | None, state: str) -> str:
 # --- errors and provenance -----------------------------------------------------------------------------
 
 
-def _errors(predictions: Sequence[Prediction]) -> str:
+def _errors(predictions: Sequence[Prediction], scores: Sequence[TaskScores] = ()) -> str:
     failed = [p for p in predictions if p.error is not None]
+    counted = sum(s.n_errors for s in scores)
+    if not failed and counted:  # a streamed run: its verdicts, errors included, are in predictions.csv
+        return (
+            f"<h2>Checker errors</h2>\n<p>{counted} verdict(s) failed; each counts as a wrong answer. "
+            "This report holds no predictions: the error column of predictions.csv has them.</p>"
+        )
     if not failed:
         return "<h2>Checker errors</h2>\n<p>No checker failed on any item.</p>"
     shown = failed[:_MAX_ERROR_ROWS]
