@@ -16,8 +16,9 @@ to a temporary directory. Each measurement runs **in a fresh subprocess**, so it
   many; the whole file would take minutes).
 
 claims/s is claims over the child's wall time from the call to its return (imports excluded; pint's
-unit registry, which validation loads once, included). The ratio is each path's claims/s over the
-baseline's. ``--sizes`` repeats it for fewer copies, to show how peak memory grows with the claim count.
+unit registry, which validation loads once, included); claims/cpu-s over its CPU time (less sensitive
+to other processes on a shared machine). The ratios are each path's rates over the baseline's.
+``--sizes`` repeats it for fewer copies, to show how peak memory grows with the claim count.
 
 Goal (issue 15): validation at ≥ 20,000 claims/s, and memory that does not grow with the claim count
 beyond the article texts.
@@ -152,19 +153,23 @@ def measure(mode: str, data: Path, baseline_records: int) -> dict[str, Any]:
 def report(rows: Sequence[dict[str, Any]]) -> str:
     head = (
         f"{'claims':>9} {'path':<9} {'measured':>9} {'wall s':>8} {'cpu s':>8} {'claims/s':>10} "
-        f"{'vs baseline':>12} {'peak MiB':>9}"
+        f"{'vs baseline':>12} {'claims/cpu-s':>13} {'vs baseline':>12} {'peak MiB':>9}"
     )
     lines = [head, "-" * len(head)]
     for size in dict.fromkeys(r["size"] for r in rows):
         group = [r for r in rows if r["size"] == size]
         base = next((r for r in group if r["mode"] == "baseline"), None)
         base_rate = base["claims"] / base["seconds"] if base else None
+        base_cpu = base["claims"] / base["cpu_seconds"] if base else None
         for r in group:
             rate = r["claims"] / r["seconds"] if r["mode"] != "floor" else None
+            cpu = r["claims"] / r["cpu_seconds"] if r["mode"] != "floor" and r["cpu_seconds"] else None
             ratio = f"{rate / base_rate:.1f}×" if rate and base_rate else ""
+            cpu_ratio = f"{cpu / base_cpu:.1f}×" if cpu and base_cpu else ""
             lines.append(
                 f"{size:>9,} {r['mode']:<9} {r['claims']:>9,} {r['seconds']:>8.2f} {r['cpu_seconds']:>8.2f} "
-                f"{(f'{rate:,.0f}' if rate else ''):>10} {ratio:>12} {r['maxrss_mib']:>9.0f}"
+                f"{(f'{rate:,.0f}' if rate else ''):>10} {ratio:>12} {(f'{cpu:,.0f}' if cpu else ''):>13} "
+                f"{cpu_ratio:>12} {r['maxrss_mib']:>9.0f}"
             )
     sizes = sorted({r["size"] for r in rows})
     if len(sizes) > 1:
@@ -194,7 +199,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--modes", default=",".join(MODES))
     parser.add_argument("--json", type=Path, help="also write the measurements here")
     parser.add_argument("--child", nargs=2, metavar=("MODE", "DIR"), help=argparse.SUPPRESS)
+    parser.add_argument("--table", type=Path, help="print the table of a --json file and stop")
     args = parser.parse_args(argv)
+    if args.table:
+        print(report(json.loads(args.table.read_text(encoding="utf-8"))))
+        return 0
     if args.child:
         print(json.dumps(_child(args.child[0], Path(args.child[1]), args.baseline_records)))
         return 0
