@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimbench.report.html import CSP, render_html, write_html
-from claimbench.report.model import ArticleView, ClaimMark, Estimate, Report, TaskScores
+from claimbench.report.model import ArticleView, ClaimMark, Estimate, Prediction, Report, TaskScores
 from tests.report_fixtures import ARTICLE_TEXT, CLAIM_TEXTS, SCRIPT, sample_report
 
 VOID = frozenset(
@@ -196,13 +196,21 @@ def test_write_html_writes_report_html(report: Report, tmp_path: Path) -> None:
 
 
 def _articles_only(text: str, spans: list[tuple[int, int]]) -> Report:
+    """A report of one article and a verdict on each of its claims (the HTML shows only articles
+    with verdicts)."""
     marks = tuple(ClaimMark(f"c{i}", start, end) for i, (start, end) in enumerate(spans))
     base = sample_report()
+    verdicts = tuple(
+        Prediction(
+            "d", "numeric_consistency", m.claim_id, "k", "consistent", "consistent", None, None, "", "a"
+        )
+        for m in marks
+    )
     return replace(
         base,
         scores=(),
         comparisons=(),
-        predictions=(),
+        predictions=verdicts,
         articles=(ArticleView("d", "a", "t", text, marks),),
     )
 
@@ -224,7 +232,7 @@ def test_overlapping_and_nested_spans_give_valid_markup(text: str, raw: list[tup
     page = parse(render_html(_articles_only(text, spans)))
     for i, (start, end) in enumerate(spans):
         assert page.claim_text.get(f"c{i}") == text[start:end]
-    assert "".join(page.article_text) == text
+    assert "".join(page.article_text) == (text if spans else "")  # no claim, no verdict: not shown
 
 
 def test_a_task_without_items_still_renders() -> None:
@@ -243,3 +251,29 @@ def test_a_task_without_items_still_renders() -> None:
     )
     page = parse(render_html(replace(sample_report(), scores=(empty,), articles=())))
     assert "no labels, no confusion matrix" in "".join(page.body_text)
+
+
+def test_a_report_without_predictions_still_counts_its_errors() -> None:
+    report = replace(sample_report(), predictions=())  # as a streamed run's report
+    failed = sum(s.n_errors for s in report.scores)
+    assert failed
+    text = "".join(parse(render_html(report)).body_text)
+    assert f"{failed} verdict(s) failed" in text
+    assert "No checker failed" not in text
+
+
+def test_the_articles_section_keeps_to_its_byte_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    import claimbench.report.html as html_module
+
+    monkeypatch.setattr(html_module, "MAX_ARTICLES_BYTES", 30_000)
+    text = " ".join(f"Claim number {i} is here." for i in range(400))
+    spans, offset = [], 0
+    for part in text.split(" is here. "):
+        spans.append((offset, offset + len(part)))
+        offset += len(part) + len(" is here. ")
+    page = render_html(_articles_only(text, spans[:-1]))
+    section = page.split('<section id="articles">')[1].split("</section>")[0]
+    assert len(section.encode()) <= 30_000 + 1_000  # the notes around the articles
+    shown = len(parse(page).claim_text)
+    assert 0 < shown < len(spans) - 1
+    assert f"{shown} of the {len(spans) - 1} claims" in section

@@ -6,6 +6,7 @@ what the in-memory path gives — every problem of a broken dataset, and exactly
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import pickle
@@ -28,6 +29,7 @@ from claimbench.dataset import (
     open_stream,
     update_manifest,
     validate_dataset,
+    validate_stream,
 )
 from claimbench.engines import check_batch
 from claimbench.records import NUMERIC_CONSISTENCY, SOURCE_AGREEMENT, TASK_LABELS, Evidence, Verdict
@@ -44,6 +46,7 @@ Mutation = Callable[[dict[str, Any]], Any]
 MUTATIONS: dict[str, Mutation] = {
     "missing text": lambda r: r["claims"][0].pop("text"),
     "duplicate id": lambda r: r["claims"][1].__setitem__("id", "c1"),
+    "duplicate id, bad span": lambda r: r["claims"][1].update(id="c1", span=[1, 10]),
     "dangling relation": lambda r: r["relations"][0].__setitem__("claim_id", "nowhere"),
     "same source": lambda r: r["claims"][1]["attribution"].__setitem__("source_id", "council"),
     "shifted span": lambda r: r["claims"][0].__setitem__("span", [1, 10]),
@@ -70,6 +73,20 @@ def test_streamed_validation_reports_what_loading_reports(tmp_path: Path, name: 
     expected = [str(p) for p in validate_dataset(root)[1]]
     assert expected
     assert stream_problems(root) == expected
+
+
+@pytest.mark.parametrize("name", sorted(MUTATIONS))
+def test_validate_stream_reports_what_validate_dataset_reports(tmp_path: Path, name: str) -> None:
+    records = tiny_records()
+    MUTATIONS[name](records)
+    root = write_records(tmp_path / "broken", records)
+    assert validate_stream(root) == (None, validate_dataset(root)[1])
+    good = write_records(tmp_path / "good", tiny_records())
+    stream, problems = validate_stream(good)
+    assert problems == []
+    assert stream is not None
+    assert stream.checksum == load_dataset(good).checksum
+    assert stream.claims == {}  # nothing held per claim
 
 
 def test_streamed_validation_of_bytes_counts_and_files(tmp_path: Path) -> None:
@@ -165,8 +182,10 @@ TEXT = (
 
 
 def outcome(report: Report) -> dict[str, Any]:
+    """What a streamed run must share with the in-memory one (not the articles: a report carries those
+    with verdicts in it, and a streamed run's verdicts are in predictions.csv)."""
     data = report.to_dict()
-    return {k: data[k] for k in ("scores", "comparisons", "datasets", "articles")} | {
+    return {k: data[k] for k in ("scores", "comparisons", "datasets")} | {
         "resampling": data["spec"]["bootstrap"]["resampling"]
     }
 
@@ -483,3 +502,161 @@ def test_finish_runs_where_the_batch_was_checked(tmp_path: Path) -> None:
     )
     with pytest.raises(TypeError, match="streamed run"):
         finish(chunk.records, whole)  # type: ignore[arg-type]
+
+
+# -- proportionate reports: a streamed run's report.html and report.json do not grow with its corpus --
+
+BIG_SPEC = """
+seed = 3
+[bootstrap]
+resamples = 20
+[run]
+batch_size = 1000
+
+[[datasets]]
+path = "{data}"
+
+[[checkers]]
+name = "toy"
+label = "toy-a"
+"""
+BIG_CLAIMS = 20_000
+
+
+@pytest.fixture(scope="module")
+def one_big_article(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """20,000 numeric claims in one article of about 800,000 characters (written as JSON lines directly:
+    building record objects would take longer than the run)."""
+    root = tmp_path_factory.mktemp("big") / "big"
+    root.mkdir()
+    labels = ("consistent", "inconsistent", "not_applicable")
+    parts = [f"Officials said {k} hurt in town {k % 97}." for k in range(BIG_CLAIMS)]
+    claims, offset = [], 0
+    for k, part in enumerate(parts):
+        gold = {"label": labels[k % 3], "rationale": "test"}
+        span = [offset, offset + len(part)]
+        claims.append(
+            json.dumps(
+                {
+                    "id": f"c{k:05d}",
+                    "text": part,
+                    "article_id": "c-a0",
+                    "span": span,
+                    "numeric_consistency": gold,
+                }
+            )
+        )
+        offset += len(part) + 1
+    article = {"id": "c-a0", "title": "One big article", "text": " ".join(parts)}
+    (root / "articles.jsonl").write_text(json.dumps(article) + "\n", encoding="utf-8")
+    (root / "claims.jsonl").write_text("\n".join(claims) + "\n", encoding="utf-8")
+    manifest = {
+        "id": "big",
+        "title": "One big article",
+        "version": "1.0.0",
+        "description": "Many numeric claims in one article.",
+        "counts": {},
+        "licence": {"text": "Invented for tests.", "annotations": "CC0-1.0"},
+        "citation": {"title": "Big", "authors": ["claimbench contributors"], "year": 2026},
+    }
+    update_manifest(root, manifest)
+    return root
+
+
+def _article_text(root: Path) -> str:
+    return str(json.loads((root / "articles.jsonl").read_text(encoding="utf-8"))["text"])
+
+
+def _report_files(report: Report, out: Path) -> tuple[str, str]:
+    from claimbench.report.html import write_html
+
+    write_report(report, out)
+    write_html(report, out)
+    return (out / "report.json").read_text(encoding="utf-8"), (out / "report.html").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_a_streamed_run_on_one_big_article_writes_small_reports(
+    tmp_path: Path, one_big_article: Path
+) -> None:
+    from claimbench.report.html import MAX_ARTICLES_BYTES
+
+    text = _article_text(one_big_article)
+    report = run(
+        spec_for(tmp_path / "run", one_big_article, BIG_SPEC),
+        registry=registry(),
+        progress=False,
+        stream=True,
+    )
+    assert report.scores[0].n_items == BIG_CLAIMS
+    data, page = _report_files(report, tmp_path / "out")
+    assert report.articles == ()  # its verdicts are in predictions.csv: no article to show
+    assert text[1000:1100] not in data
+    assert text[1000:1100] not in page
+    assert len(data.encode()) < 100_000
+    assert len(page.encode()) < MAX_ARTICLES_BYTES + 1_000_000
+    assert "unchecked" not in page.split("<main>")[1].split('id="errors"')[0]  # no article of unjudged claims
+
+
+def test_a_big_article_loaded_whole_is_shown_in_part_and_referred_to(
+    tmp_path: Path, one_big_article: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import claimbench.report.model as model
+    from claimbench.report.compare import compare_reports
+    from claimbench.report.html import (
+        MAX_ARTICLE_CHARS,
+        MAX_ARTICLES_BYTES,
+        MAX_HIGHLIGHTED_CLAIMS,
+        render_html,
+    )
+    from claimbench.report.json import read_report
+
+    monkeypatch.setattr(model, "INLINE_TEXT_CHARS", 100_000)  # this article is "large"
+    text = _article_text(one_big_article)
+    report = run(
+        spec_for(tmp_path / "run", one_big_article, BIG_SPEC),
+        registry=registry(),
+        progress=False,
+        stream=False,
+    )
+    assert len(report.articles) == 1
+    assert report.articles[0].text == text
+    data, page = _report_files(report, tmp_path / "out")
+    article = json.loads(data)["articles"][0]
+    assert "text" not in article
+    assert text[1000:1100] not in data
+    ref = article["text_ref"]
+    assert ref["length"] == len(text)
+    assert ref["sha256"] == hashlib.sha256(text.encode()).hexdigest()
+    assert ref["dataset_checksum"] == report.datasets[0].checksum
+    assert len(page.encode()) < MAX_ARTICLES_BYTES + 1_000_000
+    assert page.count('<mark class="claim ') <= MAX_HIGHLIGHTED_CLAIMS + 4  # + the legend's four
+    assert f"{MAX_HIGHLIGHTED_CLAIMS} of {BIG_CLAIMS} claims" in page
+    assert text[MAX_ARTICLE_CHARS : MAX_ARTICLE_CHARS + 100] not in page
+
+    back = read_report(tmp_path / "out")  # the reference reads back, renders and compares
+    assert back.articles[0].text is None
+    assert back.articles[0].text_ref is not None
+    again = render_html(back)
+    assert "The text is not in report.json" in again
+    assert ref["sha256"] in again
+    assert len(again.encode()) < MAX_ARTICLES_BYTES + 1_000_000
+    assert compare_reports(back, back) is not None
+
+
+def test_a_small_run_shows_every_article_and_claim_as_before(tmp_path: Path) -> None:
+    from claimbench.report.html import render_html
+
+    data = make_dataset(tmp_path / "toy", n_articles=3)
+    report = run(spec_for(tmp_path / "run", data, SPEC), registry=registry(), progress=False)
+    dataset = load_dataset(data)
+    articles = json.loads(json.dumps(report.to_dict()))["articles"]
+    assert [(a["id"], a["text"]) for a in articles] == [(a.id, a.text) for a in dataset.articles.values()]
+    assert all("text_ref" not in a for a in articles)
+    page = render_html(report)
+    legends = 4 * len(dataset.articles)  # four marks in each article's legend
+    assert page.count('<mark class="claim ') == len(dataset.claims) + legends  # and one per claim
+    assert "are highlighted" not in page
+    assert "Showing characters" not in page
+    assert "are not shown" not in page

@@ -66,7 +66,7 @@ def _not_a_dataset(path: Path) -> str | None:
 
 def _validate(args: argparse.Namespace) -> int:
     from claimbench.cite import known_datasets
-    from claimbench.dataset import validate_dataset
+    from claimbench.dataset import validate_stream  # validate_dataset's problems, records not held
 
     status = EXIT_OK
     known = known_datasets()
@@ -75,7 +75,7 @@ def _validate(args: argparse.Namespace) -> int:
         if (why := _not_a_dataset(root)) is not None:
             status = _usage_error(why)
             continue
-        dataset, problems = validate_dataset(root)
+        dataset, problems = validate_stream(root)
         for problem in problems:
             print(problem)
         if dataset is None:

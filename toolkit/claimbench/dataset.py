@@ -21,7 +21,7 @@ import stat
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -538,6 +538,7 @@ def _unit_registry() -> Any:
     return pint.UnitRegistry()
 
 
+@lru_cache(maxsize=4096)  # a dataset states a few units thousands of times; pint parses each once
 def _unit_problem(unit: str) -> str | None:
     try:
         _unit_registry().parse_units(unit)
@@ -992,17 +993,29 @@ class DatasetStream:
         return item.id
 
 
-def open_stream(path: str | Path, *, validate: bool = True) -> DatasetStream:
+def validate_stream(path: str | Path) -> tuple[DatasetStream | None, list[Problem]]:
+    """As :func:`validate_dataset` — the same problems, sorted — in one streaming pass that holds the
+    articles and 16 bytes per record, not the records (what ``claimbench validate`` runs): the stream,
+    without a context's claims, when valid."""
+    try:
+        return open_stream(path, context=False), []
+    except DatasetError as exc:
+        return None, list(exc.problems)
+
+
+def open_stream(path: str | Path, *, validate: bool = True, context: bool = True) -> DatasetStream:
     """Validate the dataset directory at ``path`` in one streaming pass, and return it as a stream.
 
     Every check of :func:`load_dataset` is made — schemas line by line, spans against article texts,
     dangling ids, duplicate ids (among 64-bit hashes of the ids, then located by a second read), counts
     and checksums — while holding only the articles and the claims the context keeps; every problem is
-    raised at once as :class:`DatasetError`, ``file:line: $.path: message``. (A record whose id repeats
-    an earlier one is reported as a duplicate and, unlike :func:`load_dataset`, also checked itself.)
+    raised at once as :class:`DatasetError`, ``file:line: $.path: message``, exactly those
+    :func:`load_dataset` reports (a record whose id repeats an earlier one is reported as a duplicate,
+    not checked further).
 
     ``validate=False`` trusts the records (the caller validated this checksum before) and only reads
-    what the context needs, checking the files' SHA-256 against the manifest.
+    what the context needs, checking the files' SHA-256 against the manifest. ``context=False`` keeps
+    no claims (the stream's ``claims`` is empty): for validating only.
     """
     path = Path(path)
     root = path.parent if path.name == MANIFEST else path
@@ -1019,6 +1032,7 @@ def open_stream(path: str | Path, *, validate: bool = True) -> DatasetStream:
     invalid: dict[str, set[str]] = {k: set() for k in FILE_KINDS}
     keep_all = "relations" in files
     read: list[Problem]
+    checked: list[Problem]
 
     def finish(key: str, digest: Any, n_records: int, read: list[Problem]) -> None:
         """The file's own problems, its checksum against the manifest, and its count (as ``_load``)."""
@@ -1067,7 +1081,7 @@ def open_stream(path: str | Path, *, validate: bool = True) -> DatasetStream:
     claim_sources: dict[str, str | None] = {}
     references: Indexed = {}
     if "claims" in files:
-        read, digest = [], hashlib.sha256()
+        read, digest, checked = [], hashlib.sha256(), []
         hashes, lines = array("q"), array("q")
         n_records = 0
         for line, record in iter_records(
@@ -1082,25 +1096,25 @@ def open_stream(path: str | Path, *, validate: bool = True) -> DatasetStream:
             if validate:
                 hashes.append(_id_hash(record["id"]))
                 lines.append(line)
-                problems.extend(
+                checked.extend(
                     _claim_problems(
                         {record["id"]: (line, record)}, articles, invalid["articles"], names["claims"]
                     )
                 )
             if validate and (record.get("numeric_consistency") or {}).get("other_claim_ids"):
                 references[record["id"]] = (line, record)
-            if keep_all or record.get("article_id") is not None:
+            if context and (keep_all or record.get("article_id") is not None):
                 claims[record["id"]] = claim_from_json(record)
-            if keep_all:
+            if keep_all and record["id"] not in claim_sources:  # the first of a repeated id, as _load
                 claim_sources[record["id"]] = (record.get("attribution") or {}).get("source_id")
-        problems.extend(_duplicates(Path(names["claims"]), names["claims"], hashes, lines))
+        _add_unrepeated(problems, checked, _duplicates(Path(names["claims"]), names["claims"], hashes, lines))
         if references:  # ids compared as 64-bit hashes, like the duplicate check: no set of every id
             known = set(hashes.tolist()) | {_id_hash(i) for i in invalid["claims"]}
             problems.extend(_reference_problems(references, lambda i: _id_hash(i) in known, names["claims"]))
         finish("claims", digest, n_records, read)
 
     if "relations" in files:
-        read, digest = [], hashlib.sha256()
+        read, digest, checked = [], hashlib.sha256(), []
         hashes, lines = array("q"), array("q")
         n_records = 0
         for line, record in iter_records(
@@ -1121,12 +1135,14 @@ def open_stream(path: str | Path, *, validate: bool = True) -> DatasetStream:
                 for cid in (record["claim_id"], record.get("other_claim_id"))
                 if cid is not None and cid in claim_sources
             }
-            problems.extend(
+            checked.extend(
                 _relation_problems(
                     {record["id"]: (line, record)}, refs, articles, invalid, names["relations"]
                 )
             )
-        problems.extend(_duplicates(Path(names["relations"]), names["relations"], hashes, lines))
+        _add_unrepeated(
+            problems, checked, _duplicates(Path(names["relations"]), names["relations"], hashes, lines)
+        )
         finish("relations", digest, n_records, read)
     elif manifest["counts"].get("relations", 0):
         problems.append(
@@ -1142,6 +1158,14 @@ def open_stream(path: str | Path, *, validate: bool = True) -> DatasetStream:
         articles={i: article_from_json(r) for i, (_, r) in articles.items()},
         claims=claims,
     )
+
+
+def _add_unrepeated(problems: list[Problem], checked: list[Problem], duplicates: list[Problem]) -> None:
+    """Add the checks of a file's records but those of a repeated id (as :func:`_load`, which checks
+    the first record of an id only), then the ``duplicate id`` problems."""
+    repeated = {p.line for p in duplicates}
+    problems.extend(p for p in checked if p.line not in repeated)
+    problems.extend(duplicates)
 
 
 def _duplicates(path: Path, display: str, hashes: array[int], lines: array[int]) -> list[Problem]:

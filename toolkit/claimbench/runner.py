@@ -89,6 +89,7 @@ from claimbench.report.model import (
     Prediction,
     Report,
     TaskScores,
+    with_verdicts,
 )
 from claimbench.scoring import Collect, Compact, Table, adjust
 from claimbench.spec import BenchmarkSpec, CheckerSpec, DatasetSpec, SpecError
@@ -305,7 +306,7 @@ def run(
         scores=tuple(scores),
         comparisons=comparisons,
         predictions=tuple(predictions),
-        articles=tuple(v for d in datasets for v in article_views(d)),
+        articles=with_verdicts((v for d in datasets for v in article_views(d)), predictions),
         timings=timings,
         seed=spec.seed,
         bootstrap_resamples=spec.bootstrap.resamples,

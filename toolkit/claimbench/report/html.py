@@ -13,6 +13,16 @@ the provenance (datasets, checkers, environment, spec).
 Every string from the report is escaped with :func:`html.escape` (``quote=True``), article text
 included, so a claim or explanation containing markup prints as text; bidirectional control characters
 are shown as visible markers (:func:`claimbench._display.reveal`), so text cannot display reordered.
+
+Size: the page stays proportionate to what it can usefully show, whatever the dataset's size. It shows
+only the articles with verdicts in the report (a streamed run keeps its verdicts in ``predictions.csv``
+and shows none), at most :data:`MAX_ARTICLE_CHARS` characters of each and at most
+:data:`MAX_HIGHLIGHTED_CLAIMS` highlighted claims in all, and the whole Articles section stays under
+:data:`MAX_ARTICLES_BYTES` (an article that would pass it is shown with fewer claims, or left out); a
+note says how much was left out and where the full data is. Tooltips and explanations are clipped to
+:data:`MAX_NOTE_CHARS` characters and the errors table shows at most 500 rows. So a page is at most
+about 5 MB (4 MB of articles; 500 error rows of at most 500 characters each) plus a few tens of kB
+per checker and task.
 """
 
 from __future__ import annotations
@@ -49,6 +59,7 @@ from claimbench.report.model import (
     Prediction,
     Report,
     TaskScores,
+    with_verdicts,
 )
 
 __all__ = ["CSP", "render_html", "write_html"]
@@ -58,6 +69,16 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'n
 script runs (``script-src`` falls back to ``default-src 'none'``)."""
 
 _MAX_ERROR_ROWS = 500
+MAX_ARTICLES_BYTES = 4_000_000
+"""Most bytes (UTF-8) of the Articles section; an article that would pass it gets fewer claims, or none."""
+MAX_HIGHLIGHTED_CLAIMS = 2_000
+"""Most claims highlighted in all the articles shown."""
+MAX_ARTICLE_CHARS = 100_000
+"""Most characters of one article's text shown (from its start)."""
+MAX_NOTE_CHARS = 500
+"""Longest explanation or error shown in a tooltip or table cell (the full text is in predictions.csv)."""
+_MAX_LISTED = 20
+_UNLIMITED = 2**62
 _SIG = ' class="sig"'
 _MISSING = "—"
 
@@ -81,9 +102,8 @@ def render_html(report: Report) -> str:
         title = f"{dataset} · {task}"
         sections.append((anchor, title, _task_section(anchor, dataset, task, scores, comparisons)))
     if report.articles:
-        articles = "".join(_article(a, report.predictions, ids) for a in report.articles)
-        sections.append(("articles", "Articles", f"<h2>Articles</h2>\n{articles}"))
-    sections.append(("errors", "Checker errors", _errors(report.predictions)))
+        sections.append(("articles", "Articles", _articles(report, ids)))
+    sections.append(("errors", "Checker errors", _errors(report.predictions, report.scores)))
     sections.append(("provenance", "Provenance", _provenance(report)))
 
     nav = "".join(f'<li><a href="#{a}">{_e(t)}</a></li>' for a, t, _ in sections)
@@ -309,22 +329,94 @@ class _ClaimView:
     tooltip: str
 
 
-def _article(article: ArticleView, predictions: Sequence[Prediction], ids: _Ids) -> str:
+def _articles(report: Report, ids: _Ids) -> str:
+    """The Articles section: the articles with verdicts, within the size bounds of the module docstring."""
+    judged = with_verdicts(report.articles, report.predictions)
+    by_item: dict[tuple[str, str], list[Prediction]] = {}
+    for p in report.predictions:
+        by_item.setdefault((p.dataset, p.item_id), []).append(p)
+    parts: list[str] = []
+    used, claims_left, shown_claims, total_claims = 0, MAX_HIGHLIGHTED_CLAIMS, 0, 0
+    left_out = 0
+    for article in judged:
+        total_claims += len(article.claims)
+        budget = claims_left
+        while True:
+            page, n = _article(article, by_item, ids, budget)
+            size = len(page.encode("utf-8"))
+            if used + size <= MAX_ARTICLES_BYTES or budget == 0:
+                break
+            budget //= 2
+        if used + size > MAX_ARTICLES_BYTES:
+            left_out += 1
+            continue
+        parts.append(page)
+        used += size
+        claims_left -= n
+        shown_claims += n
+    notes: list[str] = []
+    unjudged = len(report.articles) - len(judged)
+    if unjudged:
+        notes.append(
+            f"{unjudged} article(s) of the report are not shown: it holds no verdict for any of their claims."
+        )
+    if left_out or shown_claims < total_claims:
+        notes.append(
+            f"{shown_claims} of the {total_claims} claims of the articles with verdicts are highlighted"
+            + (f" and {left_out} article(s) are left out" if left_out else "")
+            + f" to keep this page under {MAX_ARTICLES_BYTES // 1_000_000} MB of articles "
+            f"({MAX_HIGHLIGHTED_CLAIMS} claims, {MAX_ARTICLE_CHARS} characters of each article at most); "
+            "predictions.csv has every verdict, the dataset (see Provenance) every text."
+        )
+    note = "".join(f'<p class="note">{_e(n)}</p>\n' for n in notes)
+    return f"<h2>Articles</h2>\n{note}{''.join(parts)}"
+
+
+def _article(
+    article: ArticleView,
+    by_item: Mapping[tuple[str, str], Sequence[Prediction]],
+    ids: _Ids,
+    budget: int = MAX_HIGHLIGHTED_CLAIMS,
+) -> tuple[str, int]:
+    """One article with at most ``budget`` claims highlighted (and its text cut after the last of them,
+    or at :data:`MAX_ARTICLE_CHARS`), and how many it highlights."""
     anchor = ids.new("article", article.dataset, article.id)
-    text = article.text
-    valid = [m for m in article.claims if 0 <= m.start < m.end <= len(text)]
-    invalid = [m for m in article.claims if m not in valid]
-    claim_ids = {m.claim_id for m in valid}
-    rows = [p for p in predictions if p.dataset == article.dataset and p.item_id in claim_ids]
+    text = article.text if article.text is not None else ""
+    if article.text is None:  # a report read back that refers to the text: the claims, not highlighted
+        valid, invalid = list(article.claims), []
+    else:
+        valid = [m for m in article.claims if 0 <= m.start < m.end <= len(text)]
+        valid_set = set(valid)
+        invalid = [m for m in article.claims if m not in valid_set]
+    rows = [p for m in valid for p in by_item.get((article.dataset, m.claim_id), ())]
     multi_task = len({p.task for p in rows}) > 1
     by_key = {(p.item_id, _column(p, multi_task)): p for p in rows}
     columns = list(dict.fromkeys(column for _, column in by_key))
     ordered = sorted(valid, key=lambda m: (m.start, -m.end, m.claim_id))
+    limit = min(len(text), MAX_ARTICLE_CHARS) if article.text is not None else _UNLIMITED
+    shown = [m for m in ordered if m.end <= limit][: max(budget, 0)]
+    if len(shown) < len(ordered):
+        limit = max((m.end for m in shown), default=0)
     views = {
         id(m): _claim_view(m, n, [by_key.get((m.claim_id, c)) for c in columns], columns)
-        for n, m in enumerate(ordered, start=1)
+        for n, m in enumerate(shown, start=1)
     }
-    body = _marked_text(text, ordered, views)
+    body = _marked_text(text[:limit], shown, views) if article.text is not None else ""
+    cut = ""
+    if article.text is None:
+        ref = article.text_ref
+        where = (
+            f" ({ref.length} characters, SHA-256 {ref.sha256}, in the dataset with checksum "
+            f"{ref.dataset_checksum})"
+            if ref is not None
+            else ""
+        )
+        cut = f'<p class="note">The text is not in report.json{_e(where)}; its claims are listed below.</p>'
+    elif limit < len(text) or len(shown) < len(ordered):
+        cut = (
+            f'<p class="note">Showing characters 0–{limit} of {len(text)} and {len(shown)} of '
+            f"{len(ordered)} claims; predictions.csv has every verdict, the dataset the whole text.</p>"
+        )
     legend = (
         '<p class="legend"><mark class="claim right">every checker right</mark> '
         '<mark class="claim mixed">some right</mark> <mark class="claim wrong">all wrong or failed'
@@ -335,15 +427,18 @@ def _article(article: ArticleView, predictions: Sequence[Prediction], ids: _Ids)
     )
     problems = ""
     if invalid:
-        listed = ", ".join(f"{_e(m.claim_id)} [{m.start}, {m.end})" for m in invalid)
-        problems = f'<p class="warn">Not highlighted, span outside the text: {listed}.</p>'
-    return (
+        listed = ", ".join(f"{_e(m.claim_id)} [{m.start}, {m.end})" for m in invalid[:_MAX_LISTED])
+        more = f" and {len(invalid) - _MAX_LISTED} more" if len(invalid) > _MAX_LISTED else ""
+        problems = f'<p class="warn">Not highlighted, span outside the text: {listed}{more}.</p>'
+    text_html = f'<div class="text">{body}</div>\n' if article.text is not None else ""
+    page = (
         f'<article class="doc" id="{anchor}">\n<h3>{_e(article.title)}</h3>\n'
         f'<p class="note"><code>{_e(article.dataset)}</code> · <code>{_e(article.id)}</code> · '
-        f"{len(article.claims)} claim(s)</p>\n{legend}\n{problems}"
-        f'<div class="text">{body}</div>\n'
-        f"{_claims_table(ordered, views, columns, by_key)}\n</article>\n"
+        f"{len(article.claims)} claim(s)</p>\n{legend}\n{problems}{cut}"
+        f"{text_html}"
+        f"{_claims_table(shown, views, columns, by_key)}\n</article>\n"
     )
+    return page, len(shown)
 
 
 def _column(p: Prediction, multi_task: bool) -> str:
@@ -382,10 +477,10 @@ def _claim_view(
         if p is None:
             line = f"{symbol} {column}: no verdict"
         elif state == "failed":
-            line = f"{symbol} {column}: failed — {p.error or 'no label'}"
+            line = f"{symbol} {column}: failed — {_clip(p.error or 'no label')}"
         else:
             score = f" (score {p.score:.2f})" if p.score is not None else ""
-            why = f" — {p.explanation}" if p.explanation else ""
+            why = f" — {_clip(p.explanation)}" if p.explanation else ""
             line = f"{symbol} {column}: {p.predicted}{score}{why}"
         lines.append(line)
         verdicts.append((column, state, line))
@@ -464,24 +559,31 @@ def _verdict_cell(p: Prediction | None, state: str) -> str:
     if p is None:
         return f'<td class="missing">{_MISSING}</td>'
     if state == "failed":
-        return f'<td><span class="vd failed">!</span> <span class="why">{_e(p.error or "")}</span></td>'
+        why = _e(_clip(p.error or ""))
+        return f'<td><span class="vd failed">!</span> <span class="why">{why}</span></td>'
     symbol = {"ok": "✓", "wrong": "✗"}.get(state, "·")
-    why = f'<br><span class="why">{_e(p.explanation)}</span>' if p.explanation else ""
+    why = f'<br><span class="why">{_e(_clip(p.explanation))}</span>' if p.explanation else ""
     return f'<td><span class="vd {state}">{symbol}</span> {_e(p.predicted or "")}{why}</td>'
 
 
 # --- errors and provenance -----------------------------------------------------------------------------
 
 
-def _errors(predictions: Sequence[Prediction]) -> str:
+def _errors(predictions: Sequence[Prediction], scores: Sequence[TaskScores] = ()) -> str:
     failed = [p for p in predictions if p.error is not None]
+    counted = sum(s.n_errors for s in scores)
+    if not failed and counted:  # a streamed run: its verdicts, errors included, are in predictions.csv
+        return (
+            f"<h2>Checker errors</h2>\n<p>{counted} verdict(s) failed; each counts as a wrong answer. "
+            "This report holds no predictions: the error column of predictions.csv has them.</p>"
+        )
     if not failed:
         return "<h2>Checker errors</h2>\n<p>No checker failed on any item.</p>"
     shown = failed[:_MAX_ERROR_ROWS]
     rows = "".join(
         f"<tr><td>{_e(p.dataset)}</td><td>{_e(p.task)}</td><td>{_e(p.checker)}</td>"
         f"<td><code>{_e(p.item_id)}</code></td><td>{_e(p.gold or _MISSING)}</td>"
-        f'<td class="err">{_e(p.error)}</td></tr>'
+        f'<td class="err">{_e(_clip(p.error or ""))}</td></tr>'
         for p in shown
     )
     more = (
@@ -560,6 +662,11 @@ def _provenance(report: Report) -> str:
 def _e(value: object) -> str:
     """Escape any value for HTML text and attribute values, bidirectional controls made visible."""
     return html.escape(reveal(str(value)), quote=True)
+
+
+def _clip(text: str, limit: int = MAX_NOTE_CHARS) -> str:
+    """``text`` cut to ``limit`` characters (an ellipsis marks the cut)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _finite(value: float | None) -> bool:

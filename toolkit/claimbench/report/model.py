@@ -3,12 +3,21 @@
 A :class:`Report` is plain data (frozen dataclasses of strings, numbers, tuples and mappings), so the
 JSON, Markdown and HTML writers and ``compare`` never import the runner, the checkers or the datasets.
 ``Report.to_dict`` / ``Report.from_dict`` round-trip through ``report.json``.
+
+Proportion: ``report.json`` copies the texts of the report's articles while they total at most
+:data:`INLINE_TEXT_CHARS` characters (in report order); the text of every further article is not
+copied but referred to (:class:`TextRef`: the dataset's checksum, the article id, the text's length
+and SHA-256), so a report on one 36-million-character article is not 37 MB of text. A report read
+back holds ``text=None`` for those (with the reference), and every reader handles that. The articles
+a report carries are those with verdicts in its predictions (:func:`with_verdicts`): a streamed run
+holds its verdicts in ``predictions.csv``, so its report carries no articles.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -166,15 +175,52 @@ class ClaimMark:
     end: int
 
 
+INLINE_TEXT_CHARS = 1_000_000
+"""Most characters of article text ``report.json`` copies in all; further articles are referenced."""
+
+
+@dataclass(frozen=True, slots=True)
+class TextRef:
+    """Where an article text not copied into ``report.json`` is: the article ``id`` of the dataset whose
+    checksum is ``dataset_checksum``; ``length`` (code points) and ``sha256`` (of its UTF-8 bytes) let a
+    reader check that the text it finds there is the one the report was made from."""
+
+    dataset_checksum: str
+    length: int
+    sha256: str
+
+
 @dataclass(frozen=True, slots=True)
 class ArticleView:
-    """An article's text and its claims' spans, carried so reports need not read the dataset."""
+    """An article's text and its claims' spans, carried so reports need not read the dataset.
+
+    ``text`` is None in a report read back from a ``report.json`` that referred to it (``text_ref``).
+    """
 
     dataset: str
     id: str
     title: str
-    text: str
+    text: str | None
     claims: tuple[ClaimMark, ...]
+    text_ref: TextRef | None = None
+
+
+def text_ref(article: ArticleView, dataset_checksum: str) -> TextRef:
+    """The reference ``report.json`` holds instead of ``article``'s text."""
+    if article.text is None:
+        if article.text_ref is None:
+            raise ValueError(f"article {article.id!r} has neither a text nor a reference to one")
+        return article.text_ref
+    digest = hashlib.sha256(article.text.encode("utf-8", "surrogatepass")).hexdigest()
+    return TextRef(dataset_checksum, len(article.text), digest)
+
+
+def with_verdicts(
+    articles: Iterable[ArticleView], predictions: Sequence[Prediction]
+) -> tuple[ArticleView, ...]:
+    """The articles with at least one claim judged in ``predictions`` (what the HTML report shows)."""
+    judged = {(p.dataset, p.item_id) for p in predictions}
+    return tuple(a for a in articles if any((a.dataset, m.claim_id) in judged for m in a.claims))
 
 
 @dataclass(frozen=True)
@@ -207,7 +253,25 @@ class Report:
         """The JSON form written to ``report.json`` (NaN and infinities become ``null``)."""
         data: dict[str, Any] = _finite(asdict(self))
         del data["predictions_file"]
+        data["articles"] = self._articles_json()
         return {"failures": data.pop("failures"), **data}  # first: a reader sees a failed run at once
+
+    def _articles_json(self) -> list[dict[str, Any]]:
+        """The articles as ``report.json`` holds them: texts copied up to :data:`INLINE_TEXT_CHARS` in all,
+        referred to beyond (see the module docstring)."""
+        checksums = {d.id: d.checksum for d in self.datasets}
+        out: list[dict[str, Any]] = []
+        copied = 0
+        for a in self.articles:
+            entry: dict[str, Any] = {"dataset": a.dataset, "id": a.id, "title": a.title}
+            if a.text is not None and copied + len(a.text) <= INLINE_TEXT_CHARS:
+                entry["text"] = a.text
+                copied += len(a.text)
+            else:
+                entry["text_ref"] = asdict(text_ref(a, checksums.get(a.dataset, "")))
+            entry["claims"] = [asdict(m) for m in a.claims]
+            out.append(entry)
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Report:
@@ -249,8 +313,9 @@ class Report:
                     dataset=a["dataset"],
                     id=a["id"],
                     title=a["title"],
-                    text=a["text"],
+                    text=a.get("text"),
                     claims=tuple(ClaimMark(**m) for m in a["claims"]),
+                    text_ref=TextRef(**a["text_ref"]) if "text_ref" in a else None,
                 )
                 for a in data.get("articles", ())
             ),
