@@ -99,7 +99,7 @@ def test_training_marks_each_stage(tmp_path: Path) -> None:
 
 def test_the_runner_marks_reading_and_fitting(tmp_path: Path) -> None:
     data = make_dataset(tmp_path / "toy")
-    dev = make_dataset(tmp_path / "dev", prefix="d", n_articles=2)
+    dev = make_dataset(tmp_path / "dev", prefix="d", n_articles=2, place="village")  # texts unlike toy's
     recorder = Recorder()
     with reporting(recorder):
         go(fit_spec(tmp_path / "run", data, dev))

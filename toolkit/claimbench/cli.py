@@ -535,6 +535,8 @@ def _migrate(args: argparse.Namespace) -> int:
     from claimbench.dataset import DatasetError
     from claimbench.migrate import migrate_dataset
 
+    if (why := _not_a_dataset(args.path)) is not None:
+        return _usage_error(why)
     try:
         changes = migrate_dataset(args.path)
     except DatasetError as exc:
