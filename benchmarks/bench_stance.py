@@ -173,6 +173,9 @@ def _through_runner(
             f'params = {{ model = "{model.resolve().as_posix()}" }}\n',
             encoding="utf-8",
         )
+        from claimbench.stance import features
+
+        features._CACHES.clear()  # the checker's model is loaded once per process: start it cold too
         start = time.perf_counter()
         report = run(load_spec(spec_file), use_cache=False, progress=False)
         wall = time.perf_counter() - start
