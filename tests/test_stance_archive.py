@@ -178,3 +178,28 @@ def test_not_a_zip_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b"not a zip")
     with pytest.raises(UntrustedModelError, match="not a zip file"):
         load(path)
+
+
+# -- the claim-pair model goes through the same gate ------------------------------------------------
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_the_claim_model_refuses_what_skops_trusts_by_default(case: str, tmp_path: Path) -> None:
+    from claimbench.stance import claim_model
+
+    shipped = Path(claim_model.__file__).parent / "claim_stance.skops"
+    genuine, _ = claim_model.load(shipped)
+    make, named = CASES[case]
+    path = tmp_path / "claim-extra.skops"
+    sio.dump({"format": claim_model.FORMAT, "metadata_json": "{}", "model": genuine, "extra": make()}, path)
+    with pytest.raises(claim_model.UntrustedModelError, match=named):
+        claim_model.load(path)
+
+
+def test_the_claim_model_refuses_a_huge_declared_array(tmp_path: Path) -> None:
+    from claimbench.stance import claim_model
+
+    path = tmp_path / "claim-huge.skops"
+    sio.dump({"format": claim_model.FORMAT, "metadata_json": "{}", "model": np.zeros(1000)}, path)
+    with pytest.raises(claim_model.UntrustedModelError, match="limit"):
+        claim_model.load(path, limits=ArchiveLimits(max_array_bytes=100))

@@ -134,6 +134,24 @@ def inspect_archive(
     return names
 
 
+def load_trusted(path: str | Path, trusted: frozenset[str], limits: ArchiveLimits | None = None) -> Any:
+    """The object in the skops archive at ``path``, built only when nothing outside ``trusted`` is in it.
+
+    ``trusted`` is the complete list (nothing is trusted by default): :func:`inspect_archive` checks the
+    sizes, headers, types and loaders first, then every type skops itself reports as untrusted must be on
+    the list, and skops is given exactly the list. Raises :class:`ArchiveRefusedError`. Every model file
+    of the project goes through here.
+    """
+    import skops.io as sio
+
+    file = Path(path)
+    inspect_archive(file, trusted, limits)
+    refused = sorted(set(sio.get_untrusted_types(file=file)) - trusted)
+    if refused:
+        raise ArchiveRefusedError(f"{file} would instantiate untrusted type(s): {refused}")
+    return sio.load(file, trusted=sorted(trusted))
+
+
 def _check_sizes(file: Path, members: dict[str, zipfile.ZipInfo], limits: ArchiveLimits) -> None:
     if len(members) > limits.max_members:
         raise ArchiveRefusedError(

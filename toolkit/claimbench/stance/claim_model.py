@@ -23,6 +23,7 @@ from sklearn.linear_model import LogisticRegression
 
 from claimbench.records import STANCE_LABELS
 
+from ._archive import ArchiveLimits, ArchiveRefusedError, load_trusted
 from .pairs import FAMILIES, ClaimPairFeatures, pair_list
 
 FORMAT = "claimbench.claim-stance/1"
@@ -156,18 +157,19 @@ def save(model: ClaimStanceModel, path: str | Path, *, metadata: dict[str, Any])
     return dict(json.loads(text))
 
 
-def load(path: str | Path) -> tuple[ClaimStanceModel, dict[str, Any]]:
-    """Load ``(model, metadata)`` saved by :func:`save`, trusting only :data:`TRUSTED_TYPES`."""
-    import skops.io as sio
+def load(path: str | Path, *, limits: ArchiveLimits | None = None) -> tuple[ClaimStanceModel, dict[str, Any]]:
+    """Load ``(model, metadata)`` saved by :func:`save`, trusting only :data:`TRUSTED_TYPES`.
 
+    Through the same gate as the FNC-1 model (:func:`claimbench.stance._archive.load_trusted`): sizes
+    checked before anything is read, and the list complete, nothing trusted by default.
+    """
     file = Path(path)
     if not file.is_file():
         raise FileNotFoundError(f"claim stance model file not found: {file}")
-    untrusted = sio.get_untrusted_types(file=file)
-    refused = sorted(set(untrusted) - TRUSTED_TYPES)
-    if refused:
-        raise UntrustedModelError(f"{file} would instantiate untrusted type(s): {refused}")
-    archive = sio.load(file, trusted=list(untrusted))
+    try:
+        archive = load_trusted(file, TRUSTED_TYPES, limits)
+    except ArchiveRefusedError as exc:
+        raise UntrustedModelError(str(exc)) from None
     if not isinstance(archive, dict) or archive.get("format") != FORMAT:
         raise UntrustedModelError(f"{file} is not a {FORMAT} archive")
     model = archive.get("model")

@@ -36,7 +36,7 @@ from sklearn.model_selection import GroupKFold
 
 from claimbench.progress import stage
 
-from ._archive import ArchiveLimits, ArchiveRefusedError, inspect_archive
+from ._archive import ArchiveLimits, ArchiveRefusedError, load_trusted
 from .data import LABELS
 from .features import PairFeatures, PairTermVectors, _index_unique, make_pairs
 
@@ -354,20 +354,14 @@ def load(path: str | Path, *, limits: ArchiveLimits | None = None) -> tuple[Stan
     skops reports as untrusted must be on the list too. Anything refused raises
     :class:`UntrustedModelError` naming the limit or the types, with nothing constructed.
     """
-    import skops.io as sio
 
     file = Path(path)
     if not file.is_file():
         raise FileNotFoundError(f"stance model file not found: {file}")
     try:
-        inspect_archive(file, TRUSTED_TYPES, limits)
+        archive = load_trusted(file, TRUSTED_TYPES, limits)
     except ArchiveRefusedError as exc:
         raise UntrustedModelError(str(exc)) from None
-    untrusted = sio.get_untrusted_types(file=file)
-    refused = sorted(set(untrusted) - TRUSTED_TYPES)
-    if refused:
-        raise UntrustedModelError(f"{file} would instantiate untrusted type(s): {refused}")
-    archive = sio.load(file, trusted=sorted(TRUSTED_TYPES))
     if not isinstance(archive, dict) or archive.get("format") != FORMAT:
         raise UntrustedModelError(f"{file} is not a {FORMAT} archive")
     model = archive.get("model")
