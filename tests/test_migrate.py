@@ -209,4 +209,4 @@ def test_migrate_dataset_upgrades_mosul_1_0_0(tmp_path: Path, capsys: pytest.Cap
         assert claim.attribution == new.claims[cid].attribution
         assert claim.numeric_consistency == new.claims[cid].numeric_consistency
     assert migrate_dataset(root) == []  # idempotent
-    assert main(["migrate", str(tmp_path / "missing")]) == 1
+    assert main(["migrate", str(tmp_path / "missing")]) == 2  # a path that is no dataset: the command line
