@@ -22,7 +22,7 @@ import pytest
 
 pytest.importorskip(
     "distributed",
-    reason="dask.distributed is not installed: pip install 'claimbench[dask]' (in the dev extra)",
+    reason="dask.distributed is not installed: pip install -e '.[dask]' (in the dev extra)",
 )
 
 from claimbench.checkers.baseline import MajorityBaseline

@@ -12,7 +12,7 @@ index of a batch is its position in ``batches``.
 * ``serial`` — in this process, in order. No start-up cost; the default for one job.
 * ``joblib`` — a pool of worker processes (joblib's ``loky`` backend), ``jobs`` of them.
 * ``local`` — ``serial`` for one job, ``joblib`` for more (what ``claimbench run --engine local`` means).
-* ``dask`` — batches on a Dask cluster (:mod:`claimbench.engines_dask`; ``pip install 'claimbench[dask]'``):
+* ``dask`` — batches on a Dask cluster (:mod:`claimbench.engines_dask`; ``pip install 'dask[distributed]'``):
   a running scheduler (``scheduler="tcp://host:8786"``) or a ``LocalCluster`` on 127.0.0.1 for the run.
 
 A new backend is one class with ``name``, ``map_batches`` and ``close``, added to :data:`ENGINES` (or

@@ -44,7 +44,10 @@ from claimbench.records import Context, Item
 
 log = logging.getLogger("claimbench.engines")
 
-INSTALL_HINT = "the dask engine needs dask.distributed: pip install 'claimbench[dask]'"
+INSTALL_HINT = (
+    "the dask engine needs dask.distributed: pip install 'dask[distributed]' "
+    "(or, in a checkout, pip install -e '.[dask]')"
+)
 RESUBMITS = 3
 """How often a batch is resubmitted after its scattered payload was lost, before the run fails."""
 
