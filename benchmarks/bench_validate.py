@@ -77,6 +77,18 @@ def write_dataset(root: Path, copies: int) -> int:
                     for key in ("speaker_span", "verb_span"):
                         att[key] = _shift(att.get(key), by)
                     copy["attribution"] = att
+                if claim.get("attributions"):  # record schema 1.1.0: the reporting chain
+                    chain = [dict(a) for a in claim["attributions"]]
+                    for a in chain:
+                        for key in ("speaker_span", "verb_span"):
+                            if key in a:
+                                a[key] = _shift(a[key], by)
+                    copy["attributions"] = chain
+                label = claim.get("numeric_consistency")
+                if label and label.get("other_claim_ids"):  # point at the same copy's claims
+                    copy["numeric_consistency"] = dict(
+                        label, other_claim_ids=[f"{i}-{k}" for i in label["other_claim_ids"]]
+                    )
                 out.write(json.dumps(copy, ensure_ascii=False) + "\n")
                 n += 1
     manifest = json.loads((SOURCE / "manifest.json").read_text(encoding="utf-8"))

@@ -1102,7 +1102,11 @@ def open_stream(path: str | Path, *, validate: bool = True, context: bool = True
                     )
                 )
             if validate and (record.get("numeric_consistency") or {}).get("other_claim_ids"):
-                references[record["id"]] = (line, record)
+                others = record["numeric_consistency"]["other_claim_ids"]  # only what the check reads
+                references[record["id"]] = (
+                    line,
+                    {"id": record["id"], "numeric_consistency": {"other_claim_ids": others}},
+                )
             if context and (keep_all or record.get("article_id") is not None):
                 claims[record["id"]] = claim_from_json(record)
             if keep_all and record["id"] not in claim_sources:  # the first of a repeated id, as _load
