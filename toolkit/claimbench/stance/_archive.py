@@ -28,9 +28,11 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from numpy.lib import format as npy
+
+T = TypeVar("T")
 
 MiB = 1024 * 1024
 
@@ -150,6 +152,32 @@ def load_trusted(path: str | Path, trusted: frozenset[str], limits: ArchiveLimit
     if refused:
         raise ArchiveRefusedError(f"{file} would instantiate untrusted type(s): {refused}")
     return sio.load(file, trusted=sorted(trusted))
+
+
+def load_model_file(
+    path: str | Path,
+    trusted: frozenset[str],
+    fmt: str,
+    kind: type[T],
+    *,
+    what: str,
+    limits: ArchiveLimits | None,
+) -> tuple[T, dict[str, Any]]:
+    """``(model, metadata)`` from a claimbench model archive (``format``, ``model``, ``metadata_json``).
+
+    Through :func:`load_trusted`; raises ``FileNotFoundError`` (``what model file not found``) or
+    :class:`ArchiveRefusedError` when the archive is refused, is not a ``fmt`` archive or holds no ``kind``.
+    """
+    file = Path(path)
+    if not file.is_file():
+        raise FileNotFoundError(f"{what} model file not found: {file}")
+    archive = load_trusted(file, trusted, limits)
+    if not isinstance(archive, dict) or archive.get("format") != fmt:
+        raise ArchiveRefusedError(f"{file} is not a {fmt} archive")
+    model = archive.get("model")
+    if not isinstance(model, kind):
+        raise ArchiveRefusedError(f"{file} does not hold a {kind.__name__}")
+    return model, dict(json.loads(str(archive["metadata_json"])))
 
 
 def _check_sizes(file: Path, members: dict[str, zipfile.ZipInfo], limits: ArchiveLimits) -> None:

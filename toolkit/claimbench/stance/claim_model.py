@@ -23,7 +23,7 @@ from sklearn.linear_model import LogisticRegression
 
 from claimbench.records import STANCE_LABELS
 
-from ._archive import ArchiveLimits, ArchiveRefusedError, load_trusted
+from ._archive import ArchiveLimits, ArchiveRefusedError, load_model_file
 from .pairs import FAMILIES, ClaimPairFeatures, pair_list
 
 FORMAT = "claimbench.claim-stance/1"
@@ -163,16 +163,9 @@ def load(path: str | Path, *, limits: ArchiveLimits | None = None) -> tuple[Clai
     Through the same gate as the FNC-1 model (:func:`claimbench.stance._archive.load_trusted`): sizes
     checked before anything is read, and the list complete, nothing trusted by default.
     """
-    file = Path(path)
-    if not file.is_file():
-        raise FileNotFoundError(f"claim stance model file not found: {file}")
     try:
-        archive = load_trusted(file, TRUSTED_TYPES, limits)
+        return load_model_file(
+            path, TRUSTED_TYPES, FORMAT, ClaimStanceModel, what="claim stance", limits=limits
+        )
     except ArchiveRefusedError as exc:
         raise UntrustedModelError(str(exc)) from None
-    if not isinstance(archive, dict) or archive.get("format") != FORMAT:
-        raise UntrustedModelError(f"{file} is not a {FORMAT} archive")
-    model = archive.get("model")
-    if not isinstance(model, ClaimStanceModel):
-        raise UntrustedModelError(f"{file} does not hold a ClaimStanceModel")
-    return model, dict(json.loads(str(archive["metadata_json"])))

@@ -36,7 +36,7 @@ from sklearn.model_selection import GroupKFold
 
 from claimbench.progress import stage
 
-from ._archive import ArchiveLimits, ArchiveRefusedError, load_trusted
+from ._archive import ArchiveLimits, ArchiveRefusedError, load_model_file
 from .data import LABELS
 from .features import PairFeatures, PairTermVectors, _index_unique, make_pairs
 
@@ -354,17 +354,7 @@ def load(path: str | Path, *, limits: ArchiveLimits | None = None) -> tuple[Stan
     skops reports as untrusted must be on the list too. Anything refused raises
     :class:`UntrustedModelError` naming the limit or the types, with nothing constructed.
     """
-
-    file = Path(path)
-    if not file.is_file():
-        raise FileNotFoundError(f"stance model file not found: {file}")
     try:
-        archive = load_trusted(file, TRUSTED_TYPES, limits)
+        return load_model_file(path, TRUSTED_TYPES, FORMAT, StanceModel, what="stance", limits=limits)
     except ArchiveRefusedError as exc:
         raise UntrustedModelError(str(exc)) from None
-    if not isinstance(archive, dict) or archive.get("format") != FORMAT:
-        raise UntrustedModelError(f"{file} is not a {FORMAT} archive")
-    model = archive.get("model")
-    if not isinstance(model, StanceModel):
-        raise UntrustedModelError(f"{file} does not hold a StanceModel")
-    return model, dict(json.loads(str(archive["metadata_json"])))
