@@ -34,6 +34,26 @@ from numpy.lib import format as npy
 
 T = TypeVar("T")
 
+PLAIN_TYPES: frozenset[str] = frozenset(
+    {
+        "builtins.float",
+        "builtins.int",
+        "builtins.str",
+        "builtins.bool",
+        "builtins.tuple",
+        "builtins.list",
+        "builtins.dict",
+        "builtins.NoneType",
+        "numpy.float32",
+        "numpy.float64",
+        "numpy.int64",
+        "numpy.ndarray",
+        "numpy.dtype",
+    }
+)
+"""Plain Python and NumPy types that every model archive of the project holds; each model module's trust
+list is these plus its own estimator types."""
+
 MiB = 1024 * 1024
 
 SCHEMA = "schema.json"

@@ -23,31 +23,18 @@ from sklearn.linear_model import LogisticRegression
 
 from claimbench.records import STANCE_LABELS
 
-from ._archive import ArchiveLimits, ArchiveRefusedError, load_model_file
+from ._archive import PLAIN_TYPES, ArchiveLimits, ArchiveRefusedError, load_model_file
 from .pairs import FAMILIES, ClaimPairFeatures, pair_list
 
 FORMAT = "claimbench.claim-stance/1"
 """Tag stored in every saved archive; :func:`load` refuses archives without it."""
 
-TRUSTED_TYPES: frozenset[str] = frozenset(
+TRUSTED_TYPES: frozenset[str] = PLAIN_TYPES | frozenset(
     {
         "claimbench.stance.claim_model.ClaimStanceModel",
         "claimbench.stance.pairs.ClaimPairFeatures",
         "sklearn.linear_model._logistic.LogisticRegression",
-        "builtins.float",
-        "builtins.int",
-        "builtins.str",
-        "builtins.bool",
-        "builtins.tuple",
-        "builtins.list",
-        "builtins.dict",
-        "builtins.NoneType",
-        "numpy.float32",
-        "numpy.float64",
-        "numpy.int64",
         "numpy.int32",
-        "numpy.ndarray",
-        "numpy.dtype",
         "numpy.str_",
     }
 )

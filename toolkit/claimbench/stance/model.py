@@ -36,14 +36,14 @@ from sklearn.model_selection import GroupKFold
 
 from claimbench.progress import stage
 
-from ._archive import ArchiveLimits, ArchiveRefusedError, load_model_file
+from ._archive import PLAIN_TYPES, ArchiveLimits, ArchiveRefusedError, load_model_file
 from .data import LABELS
 from .features import PairFeatures, PairTermVectors, _index_unique, make_pairs
 
 FORMAT = "claimbench.stance/1"
 """Tag stored in every saved archive; :func:`load` refuses archives without it."""
 
-TRUSTED_TYPES: frozenset[str] = frozenset(
+TRUSTED_TYPES: frozenset[str] = PLAIN_TYPES | frozenset(
     {
         "claimbench.stance.model.StanceModel",
         "claimbench.stance.features.PairFeatures",
@@ -60,22 +60,9 @@ TRUSTED_TYPES: frozenset[str] = frozenset(
         "sklearn._loss.link.Interval",
         "sklearn._loss._loss.CyHalfMultinomialLoss",
         "sklearn.preprocessing._label.LabelEncoder",
-        "builtins.float",
-        "builtins.int",
-        "builtins.str",
-        "builtins.bool",
-        "builtins.tuple",
-        "builtins.list",
-        "builtins.dict",
-        "builtins.NoneType",
         "builtins.slice",
-        "numpy.float32",
-        "numpy.float64",
-        "numpy.int64",
         "numpy.uint64",
         "numpy.intp",
-        "numpy.ndarray",
-        "numpy.dtype",
         "numpy.random._generator.Generator",
         "numpy.random._pcg64.PCG64",
         "numpy.random.mtrand.RandomState",
