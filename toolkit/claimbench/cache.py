@@ -39,10 +39,14 @@ import math
 import re
 import sqlite3
 import time
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path, PurePath
 from types import TracebackType
 from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
 
 from claimbench import _json
 from claimbench._io import sha256_file
@@ -325,6 +329,11 @@ class VerdictCache:
             )
         self._scopes.add(scope.hash)
 
+    def index(self, scope: CacheScope, retry_errors: bool = False) -> ShardIndex:
+        """A :class:`ShardIndex` of ``scope``'s cached verdicts, for looking them up chunk by chunk
+        (``retry_errors``: leave out verdicts that recorded a checker error, so they are recomputed)."""
+        return ShardIndex(self.path, scope, retry_errors)
+
     def __len__(self) -> int:
         """How many distinct verdicts are stored (reads every shard; for tests and inspection)."""
         keys: set[str] = set()
@@ -346,6 +355,71 @@ class VerdictCache:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+class ShardIndex:
+    """Which cache shard holds the newest verdict of each key of one scope, to fetch cached verdicts by chunk.
+
+    Built with one read of the scope's shards (``SELECT … WHERE scope = ?``, through a read-only
+    connection of its own: WAL lets it read beside the writer) into two sorted arrays — the first 64 bits
+    of each key and the shard's row id — 16 bytes per cached verdict instead of the verdicts themselves.
+    A lookup fetches just the shards that hold a chunk's keys and decodes just those verdicts. Made by
+    :meth:`VerdictCache.index`. Two keys sharing 64
+    bits would only make one of them be recomputed: every hit is confirmed by its full key.
+    """
+
+    def __init__(self, path: Path, scope: CacheScope, retry_errors: bool) -> None:
+        self._conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30.0)
+        prefixes, rows = array("Q"), array("q")
+        query = "SELECT id, verdicts FROM shards WHERE scope = ? ORDER BY id"
+        for rowid, text in self._conn.execute(query, (scope.hash,)):
+            for key, data in _json.loads(text).items():
+                prefixes.append(int(key[:16], 16))
+                rows.append(-1 if retry_errors and data[6] is not None else rowid)  # an error: recompute
+        keys = np.frombuffer(prefixes, dtype=np.uint64)
+        order = np.argsort(keys, kind="stable")  # shards in id order: the last of equal keys is the newest
+        keys, shards = keys[order], np.frombuffer(rows, dtype=np.int64)[order]
+        newest = np.ones(len(keys), dtype=bool)
+        newest[:-1] = keys[1:] != keys[:-1]
+        keep = newest & (shards >= 0)
+        self.keys: NDArray[np.uint64] = keys[keep]
+        self.shards: NDArray[np.int64] = shards[keep]
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def lookup(self, scope: CacheScope, ids: Sequence[str]) -> dict[int, Verdict]:
+        """The cached verdicts of the items ``ids`` that the index knows, by position in ``ids``."""
+        if not len(self.keys):
+            return {}
+        full = [scope.key(item_id) for item_id in ids]
+        wanted = np.array([int(k[:16], 16) for k in full], dtype=np.uint64)
+        where = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
+        hit = np.flatnonzero(self.keys[where] == wanted)
+        if not hit.size:
+            return {}
+        shard_of = self.shards[where[hit]]
+        texts: dict[int, str] = {}
+        rowids = sorted(set(shard_of.tolist()))
+        for first in range(0, len(rowids), 500):  # SQLite's limit on bound parameters
+            part = rowids[first : first + 500]
+            marks = ",".join("?" * len(part))
+            query = f"SELECT id, verdicts FROM shards WHERE id IN ({marks})"
+            texts.update(self._conn.execute(query, part).fetchall())
+        shards = {rowid: _json.loads(text) for rowid, text in texts.items()}
+        found: dict[int, Verdict] = {}
+        for position, rowid in zip(hit.tolist(), shard_of.tolist(), strict=True):
+            data = shards[rowid].get(full[position])
+            if data is None:
+                continue
+            try:
+                found[position] = decode_verdict(ids[position], data)
+            except (ValueError, KeyError, TypeError):
+                continue  # unreadable entry: recompute rather than fail
+        return found
+
+    def close(self) -> None:
+        self._conn.close()
 
 
 class _transaction:  # noqa: N801 - used like a function: `with _transaction(conn):`

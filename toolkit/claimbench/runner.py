@@ -93,7 +93,7 @@ from claimbench.report.model import (
 )
 from claimbench.scoring import Collect, Compact, Table, adjust
 from claimbench.spec import BenchmarkSpec, CheckerSpec, DatasetSpec, SpecError
-from claimbench.streaming import Finish, Finished, ShardIndex, Spool, StreamBatch, Window, pick
+from claimbench.streaming import Finish, Finished, Spool, StreamBatch, Window, pick
 
 log = logging.getLogger("claimbench.runner")
 
@@ -595,7 +595,7 @@ def _judge_stream(
 ) -> Compact:
     """Every item's verdict, as :func:`_judge`, but reading the items chunk by chunk and keeping codes only.
 
-    A generator reads a chunk, finds its cached verdicts (:class:`ShardIndex`) and hands the engine the
+    A generator reads a chunk, finds its cached verdicts (:meth:`VerdictCache.index`) and hands the engine the
     missing items in batches; the engine pulls it only as fast as batches complete, so at most the chunks
     with a batch in flight are held. Each batch comes back reduced by :class:`Finish` (on the worker)
     and its shard is written to the cache at once; each chunk whose batches are all back is appended, in
@@ -605,7 +605,7 @@ def _judge_stream(
     start = time.perf_counter()
     scope = CacheScope(dataset.checksum, p.spec.name, str(p.checker.version), p.key_params)
     finish = Finish(dataset.id, task, p.label, scope)
-    index = ShardIndex(cache.path, scope, retry_errors) if use_cache else None
+    index = cache.index(scope, retry_errors) if use_cache else None
     bar = bars.add(f"{p.label} · {dataset.id}/{task}", total=dataset.count(task), completed=0)
 
     fit_start = time.perf_counter()

@@ -9,7 +9,6 @@ holds the pieces of that path that are not the run's control flow:
   :class:`Finished` (the cache shard's JSON, label codes, scores, prediction rows), so the runner's own
   process neither unpickles nor encodes verdicts;
 * :class:`Window` — a chunk's codes and rows, filled in as its batches come back in any order;
-* :class:`ShardIndex` — which cache shard holds each cached verdict, for looking a chunk up;
 * :class:`Spool` — the prediction rows, written to a CSV file as chunks complete.
 
 It imports nothing heavy (no scikit-learn, no SciPy): workers unpickle :class:`Finish` and
@@ -22,19 +21,14 @@ import csv
 import io
 import math
 import re
-import sqlite3
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-import numpy as np
-from numpy.typing import NDArray
-
-from claimbench import _json
 from claimbench._display import defuse_formula
-from claimbench.cache import SCHEMA_VERSION, CacheScope, decode_verdict, encode_shard
+from claimbench.cache import CacheScope, encode_shard
 from claimbench.engines import RawItems
 from claimbench.records import TASK_LABELS, Item, Verdict
 from claimbench.report.json import PREDICTION_COLUMNS
@@ -206,73 +200,6 @@ class Window:
             for slot, code, score, row in zip(slots, done.codes, scores, done.rows, strict=True):
                 self.codes[slot], self.scores[slot], self.rows[slot] = code, score, row
         self.errors += done.errors
-
-
-class ShardIndex:
-    """Which cache shard holds the newest verdict of each key of one scope, to fetch cached verdicts by chunk.
-
-    Built with one read of the scope's shards (``SELECT … WHERE scope = ?``, through a read-only
-    connection of its own: WAL lets it read beside the writer) into two sorted arrays — the first 64 bits
-    of each key and the shard's row id — 16 bytes per cached verdict instead of the verdicts themselves.
-    A lookup fetches just the shards that hold a chunk's keys and decodes just those verdicts. Relies on
-    the shard layout of :mod:`claimbench.cache` (checked by its ``SCHEMA_VERSION``). Two keys sharing 64
-    bits would only make one of them be recomputed: every hit is confirmed by its full key.
-    """
-
-    def __init__(self, path: Path, scope: CacheScope, retry_errors: bool) -> None:
-        if SCHEMA_VERSION != 1:  # pragma: no cover - a reminder to update this reader with the layout
-            raise RuntimeError(f"cache layout {SCHEMA_VERSION} is not the one ShardIndex reads")
-        self._conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30.0)
-        prefixes, rows = array("Q"), array("q")
-        query = "SELECT id, verdicts FROM shards WHERE scope = ? ORDER BY id"
-        for rowid, text in self._conn.execute(query, (scope.hash,)):
-            for key, data in _json.loads(text).items():
-                prefixes.append(int(key[:16], 16))
-                rows.append(-1 if retry_errors and data[6] is not None else rowid)  # an error: recompute
-        keys = np.frombuffer(prefixes, dtype=np.uint64)
-        order = np.argsort(keys, kind="stable")  # shards in id order: the last of equal keys is the newest
-        keys, shards = keys[order], np.frombuffer(rows, dtype=np.int64)[order]
-        newest = np.ones(len(keys), dtype=bool)
-        newest[:-1] = keys[1:] != keys[:-1]
-        keep = newest & (shards >= 0)
-        self.keys: NDArray[np.uint64] = keys[keep]
-        self.shards: NDArray[np.int64] = shards[keep]
-
-    def __len__(self) -> int:
-        return len(self.keys)
-
-    def lookup(self, scope: CacheScope, ids: Sequence[str]) -> dict[int, Verdict]:
-        """The cached verdicts of the items ``ids`` that the index knows, by position in ``ids``."""
-        if not len(self.keys):
-            return {}
-        full = [scope.key(item_id) for item_id in ids]
-        wanted = np.array([int(k[:16], 16) for k in full], dtype=np.uint64)
-        where = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
-        hit = np.flatnonzero(self.keys[where] == wanted)
-        if not hit.size:
-            return {}
-        shard_of = self.shards[where[hit]]
-        texts: dict[int, str] = {}
-        rowids = sorted(set(shard_of.tolist()))
-        for first in range(0, len(rowids), 500):  # SQLite's limit on bound parameters
-            part = rowids[first : first + 500]
-            marks = ",".join("?" * len(part))
-            query = f"SELECT id, verdicts FROM shards WHERE id IN ({marks})"
-            texts.update(self._conn.execute(query, part).fetchall())
-        shards = {rowid: _json.loads(text) for rowid, text in texts.items()}
-        found: dict[int, Verdict] = {}
-        for position, rowid in zip(hit.tolist(), shard_of.tolist(), strict=True):
-            data = shards[rowid].get(full[position])
-            if data is None:
-                continue
-            try:
-                found[position] = decode_verdict(ids[position], data)
-            except (ValueError, KeyError, TypeError):
-                continue  # unreadable entry: recompute rather than fail
-        return found
-
-    def close(self) -> None:
-        self._conn.close()
 
 
 class Spool:
