@@ -36,6 +36,7 @@ from claimbench.records import (
     Verdict,
     gold_label,
 )
+from claimbench.report.console import format_table, headline_rows
 from claimbench.report.json import (
     PREDICTION_COLUMNS,
     ReportError,
@@ -44,7 +45,7 @@ from claimbench.report.json import (
     write_report,
 )
 from claimbench.report.model import Report
-from claimbench.runner import format_table, headline_rows, run
+from claimbench.runner import run
 from claimbench.schema import load_schema
 from claimbench.spec import BenchmarkSpec, SpecError, load_spec
 from claimbench.testing import check_checker, sample_context, sample_items

@@ -169,8 +169,9 @@ def _run_spec(args: argparse.Namespace, held: contextlib.ExitStack[bool | None])
     from claimbench.cache import CacheError
     from claimbench.dataset import DatasetError
     from claimbench.outdir import OutputError, claim_output
+    from claimbench.report.console import format_table, headline_rows
     from claimbench.report.files import write_reports
-    from claimbench.runner import format_table, headline_rows, run
+    from claimbench.runner import run
     from claimbench.spec import SpecError, load_spec
 
     live = _setup_logging(quiet=args.quiet, verbose=args.verbose)

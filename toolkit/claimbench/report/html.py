@@ -47,8 +47,8 @@ from claimbench.report.markdown import (
     format_interval,
     format_number,
     format_p,
-    git_commit,
     headline_metrics,
+    recorded_commit,
     task_groups,
 )
 from claimbench.report.model import (
@@ -150,7 +150,7 @@ def _summary(report: Report) -> str:
             f"intervals: {level:.0%} bootstrap over {report.bootstrap_resamples} resamples "
             f"(seed {report.seed})"
         )
-    commit = git_commit(report.environment)
+    commit = recorded_commit(report.environment)
     if commit:
         parts.append(f"commit <code>{_e(commit[:12])}</code>")
     return " · ".join(parts) + "."

@@ -31,8 +31,8 @@ __all__ = [
     "format_interval",
     "format_number",
     "format_p",
-    "git_commit",
     "headline_metrics",
+    "recorded_commit",
     "render_markdown",
     "task_groups",
     "write_markdown",
@@ -299,7 +299,7 @@ def _provenance(report: Report, level: float) -> list[str]:
     lines = ["## Provenance", ""]
     facts = [f"created {report.created}", f"seed {report.seed}"]
     facts.append(f"{report.bootstrap_resamples} bootstrap resamples ({level:.0%} intervals)")
-    commit = git_commit(report.environment)
+    commit = recorded_commit(report.environment)
     if commit:
         facts.insert(0, f"git commit {commit}")
     lines += [_escape("; ".join(facts)) + ".", ""]
@@ -343,7 +343,7 @@ def _provenance(report: Report, level: float) -> list[str]:
     return lines
 
 
-def git_commit(environment: Mapping[str, Any]) -> str | None:
+def recorded_commit(environment: Mapping[str, Any]) -> str | None:
     """The git commit recorded in a run's environment, whichever of the usual keys holds it."""
     for key in ("git_commit", "commit", "git"):
         value = environment.get(key)
