@@ -29,6 +29,7 @@ import pandas as pd
 
 from claimbench import _json
 from claimbench._io import sha256_file, write_text
+from claimbench.errors import ClaimbenchError
 from claimbench.records import (
     NUMERIC_CONSISTENCY,
     SOURCE_AGREEMENT,
@@ -61,14 +62,18 @@ DEFAULT_FILES: Mapping[str, str] = {
 }
 
 
-class DatasetError(ValueError):
+class DatasetError(ClaimbenchError, ValueError):
     """A dataset failed validation; ``problems`` holds every problem found, sorted."""
 
     def __init__(self, path: Path, problems: Sequence[Problem]) -> None:
         self.path = path
-        self.problems = tuple(sorted(problems))
+        self.problems: tuple[Problem, ...] = tuple(sorted(problems))
         lines = "\n".join(str(p) for p in self.problems)
         super().__init__(f"{path}: {len(self.problems)} problem(s)\n{lines}")
+
+    def summary(self) -> str:
+        """``PATH: invalid dataset, N problem(s)``."""
+        return f"{self.path}: invalid dataset, {len(self.problems)} problem(s)"
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from claimbench.engines import ENGINES
+from claimbench.errors import ClaimbenchError
 from claimbench.records import TASK_LABELS
 
 if TYPE_CHECKING:
@@ -80,14 +81,18 @@ _ADAPTER_KEYS = frozenset({"adapter"})
 _CHECKER_KEYS = frozenset({"name", "label", "params", "fit_on"})
 
 
-class SpecError(ValueError):
+class SpecError(ClaimbenchError, ValueError):
     """A spec is unreadable or invalid; ``problems`` lists every problem as ``file: key: message``."""
 
     def __init__(self, source: str, problems: Sequence[str]) -> None:
         self.source = source
-        self.problems = tuple(problems)
+        self.problems: tuple[str, ...] = tuple(problems)
         lines = "\n".join(self.problems)
         super().__init__(f"{source}: {len(self.problems)} problem(s) in the benchmark spec\n{lines}")
+
+    def summary(self) -> str:
+        """``SOURCE: invalid benchmark spec, N problem(s)``."""
+        return f"{self.source}: invalid benchmark spec, {len(self.problems)} problem(s)"
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,10 +11,11 @@ import inspect
 from collections.abc import Sequence
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
+from claimbench.errors import ClaimbenchError
 from claimbench.records import Context, Item, Verdict
 
 
-class CheckerEnvironmentError(RuntimeError):
+class CheckerEnvironmentError(ClaimbenchError, RuntimeError):
     """A checker cannot work on this machine as it is: its model file is missing, unreadable or refused.
 
     Raise it (or let the runner see it) for failures that say nothing about the item: the item's verdict

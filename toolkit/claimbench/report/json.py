@@ -18,6 +18,7 @@ from typing import Any
 
 from claimbench._display import FORMULA_PREFIX, defuse_formula, restore_formula
 from claimbench._io import atomic_path, write_text
+from claimbench.errors import ClaimbenchError
 from claimbench.report.model import Prediction, Report
 from claimbench.schema import _fast_check, json_path, validator
 
@@ -28,11 +29,11 @@ PREDICTION_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Prediction))
 """Columns of the predictions tables, in order."""
 
 
-class ReportError(ValueError):
+class ReportError(ClaimbenchError, ValueError):
     """A report does not match ``schemas/report.schema.json``; ``problems`` lists each as ``$.path: …``."""
 
     def __init__(self, problems: Sequence[str]) -> None:
-        self.problems = tuple(problems)
+        self.problems: tuple[str, ...] = tuple(problems)
         shown = "\n".join(self.problems[:50])
         more = f"\n… and {len(self.problems) - 50} more" if len(self.problems) > 50 else ""
         super().__init__(
