@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar, overload, runtime_checkable
 
 from claimbench import _json
-from claimbench.checkers.base import Checker, CheckerEnvironmentError
+from claimbench.checkers.base import Checker, contract_problems, failed_verdict
 from claimbench.records import (
     TASK_LABELS,
     Context,
@@ -187,13 +187,8 @@ class Engine(Protocol):
         ...
 
 
-def _error(checker: Checker, item: Item, message: str, *, environment: bool = False) -> Verdict:
-    return Verdict.failed(item.id, str(checker.name), str(checker.version), message, environment=environment)
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc)
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+def _error(checker: Checker, item: Item, failure: BaseException | str) -> Verdict:
+    return failed_verdict(item.id, str(checker.name), str(checker.version), failure)
 
 
 def check_batch(checker: Checker, items: Sequence[Item], context: Context) -> list[Verdict]:
@@ -205,16 +200,22 @@ def check_batch(checker: Checker, items: Sequence[Item], context: Context) -> li
     * A verdict that is not a :class:`Verdict`, names another item, or carries a label outside the
       task's label set becomes an error verdict for its item (so scoring never sees an unknown label).
 
+    * A checker that breaks the contract (:func:`~claimbench.checkers.base.contract_problems`) is not
+      called: every item gets an error saying what it lacks.
+
     ``KeyboardInterrupt`` and other non-``Exception`` exceptions propagate: an interrupted run stops.
     """
     if not items:
         return []
+    if problems := contract_problems(checker):
+        name, version = getattr(checker, "name", type(checker).__name__), getattr(checker, "version", "")
+        message = f"checker breaks the Checker contract: {'; '.join(problems)}"
+        return [failed_verdict(item.id, str(name), str(version), message) for item in items]
     try:
         verdicts = list(checker.check(items, context))
     except Exception as exc:  # noqa: BLE001 - a checker failure is recorded, never raised
         if len(items) == 1:
-            environment = isinstance(exc, CheckerEnvironmentError)
-            return [_error(checker, items[0], _describe(exc), environment=environment)]
+            return [_error(checker, items[0], exc)]
         return [v for item in items for v in check_batch(checker, [item], context)]
     if len(verdicts) != len(items):
         message = (
