@@ -49,14 +49,17 @@ from typing import TYPE_CHECKING, Any
 from claimbench.engines import ENGINES
 from claimbench.errors import ClaimbenchError
 from claimbench.records import TASK_LABELS
+from claimbench.stats import (  # defined where scoring uses them; part of the spec's API too
+    DEFAULT_ALPHA,
+    DEFAULT_CONFIDENCE,
+    DEFAULT_RESAMPLES,
+    BootstrapSpec,
+)
 
 if TYPE_CHECKING:
     from claimbench.checkers.registry import Registry
 
 DEFAULT_SEED = 0
-DEFAULT_RESAMPLES = 1000
-DEFAULT_CONFIDENCE = 0.95
-DEFAULT_ALPHA = 0.05
 DEFAULT_OUTPUT = Path("reports/latest")
 DEFAULT_BATCH_SIZE = 64
 
@@ -93,15 +96,6 @@ class SpecError(ClaimbenchError, ValueError):
     def summary(self) -> str:
         """``SOURCE: invalid benchmark spec, N problem(s)``."""
         return f"{self.source}: invalid benchmark spec, {len(self.problems)} problem(s)"
-
-
-@dataclass(frozen=True, slots=True)
-class BootstrapSpec:
-    """How intervals and significance are computed: resamples, confidence level, FDR level (BH)."""
-
-    resamples: int = DEFAULT_RESAMPLES
-    confidence: float = DEFAULT_CONFIDENCE
-    alpha: float = DEFAULT_ALPHA
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +150,7 @@ class BenchmarkSpec:
     checkers: tuple[CheckerSpec, ...]
     tasks: tuple[str, ...] = tuple(TASK_LABELS)
     seed: int = DEFAULT_SEED
-    bootstrap: BootstrapSpec = BootstrapSpec()
+    bootstrap: BootstrapSpec = BootstrapSpec()  # noqa: RUF009 - frozen, so one shared default is safe
     run: RunSettings = RunSettings()
     limit: int | None = None
     """Score only the first ``limit`` items of each dataset and task (a smoke run); ``None``: all."""

@@ -37,8 +37,7 @@ from claimbench._display import defuse_formula
 from claimbench.cache import SCHEMA_VERSION, CacheScope, decode_verdict, encode_shard
 from claimbench.engines import RawItems
 from claimbench.records import TASK_LABELS, Item, Verdict
-from claimbench.report.json import PREDICTION_COLUMNS
-from claimbench.report.model import Prediction
+from claimbench.report.model import PREDICTION_COLUMNS, Prediction
 
 T = TypeVar("T")
 

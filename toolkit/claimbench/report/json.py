@@ -12,21 +12,19 @@ import io
 import json
 import shutil
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from claimbench._display import FORMULA_PREFIX, defuse_formula, restore_formula
 from claimbench._io import atomic_path, write_text
 from claimbench.errors import ClaimbenchError
-from claimbench.report.model import Prediction, Report
+from claimbench.report.model import PREDICTION_COLUMNS, Prediction, Report
 from claimbench.schema import _fast_check, json_path, validator
 
 REPORT_FILE = "report.json"
 PREDICTIONS_CSV = "predictions.csv"
 PREDICTIONS_PARQUET = "predictions.parquet"
-PREDICTION_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Prediction))
-"""Columns of the predictions tables, in order."""
 
 
 class ReportError(ClaimbenchError, ValueError):
