@@ -70,6 +70,7 @@ from claimbench.dataset import (
     Dataset,
     DatasetError,
     DatasetStream,
+    data_checksum,
     open_stream,
     read_manifest_text,
 )
@@ -381,8 +382,7 @@ def _open_stream(path: Path, cache_dir: Path) -> DatasetStream:
     try:
         manifest = json.loads(read_manifest_text(path))
         files = manifest["files"]
-        joined = "\n".join(f"{k}:{files[k]['sha256']}" for k in sorted(files))
-        checksum = hashlib.sha256(joined.encode()).hexdigest()
+        checksum = data_checksum(files)
         known = json.loads(memo.read_text(encoding="utf-8")) if memo.is_file() else {}
     except (OSError, ValueError, TypeError, KeyError):
         checksum, known = "", {}
