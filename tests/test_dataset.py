@@ -17,11 +17,14 @@ from hypothesis import strategies as st
 from claimbench import Claim, DatasetError, load_dataset, validate_dataset
 from claimbench.dataset import (
     MAX_FILE_BYTES_ENV,
+    cluster_of,
+    data_checksum,
     open_stream,
     read_manifest_text,
     update_manifest,
     write_dataset,
 )
+from claimbench.quantities import unit_registry
 from claimbench.records import NUMERIC_CONSISTENCY, SOURCE_AGREEMENT
 from tests.conftest import tiny_records, write_records
 
@@ -356,3 +359,45 @@ def test_data_files_over_the_size_limit_are_refused(
     assert _path_problems(tiny_dataset) == [
         f"manifest.json:0: $.files: {MAX_FILE_BYTES_ENV}='lots' is not a positive whole number of bytes"
     ]
+
+
+@pytest.mark.parametrize("unit", ["USD", "EUR", "USD / day"])
+def test_a_unit_the_numeric_checker_reads_is_valid(tmp_path: Path, unit: str) -> None:
+    """Validation asks the numeric checker's own unit registry, currencies included (once refused)."""
+    records = tiny_records()
+    records["claims"][0]["quantities"][1]["unit"] = unit
+    dataset, problems = validate_dataset(write_records(tmp_path / "money", records))
+    assert problems == []
+    assert dataset is not None
+    assert unit_registry().parse_units(unit) is not None
+
+
+def test_validation_and_the_numeric_checker_share_one_unit_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A unit the checker's registry refuses is refused by validation: there is no second registry."""
+    from claimbench import dataset as dataset_module
+
+    class Refusing:
+        def parse_units(self, unit: str) -> None:
+            raise ValueError(unit)
+
+    dataset_module._unit_problem.cache_clear()
+    monkeypatch.setattr("claimbench.quantities.unit_registry", lambda: Refusing())
+    try:
+        assert "not a unit pint understands" in (dataset_module._unit_problem("meter") or "")
+    finally:
+        dataset_module._unit_problem.cache_clear()
+
+
+def test_one_checksum_and_one_cluster_rule(tiny_dataset: Path) -> None:
+    whole = load_dataset(tiny_dataset)
+    streamed = open_stream(tiny_dataset)
+    assert whole.checksum == streamed.checksum == data_checksum(whole.manifest["files"])
+    assert cluster_of("r1", "a1", "a2") == "a2"
+    assert cluster_of("c1", "a1") == "a1"
+    assert cluster_of("c1", None) == "c1"
+    for task in (NUMERIC_CONSISTENCY, SOURCE_AGREEMENT):
+        items = whole.items(task)
+        assert [whole.cluster_of(i) for i in items] == [streamed.cluster_of(i) for i in items]
+        chunks = list(streamed.raw_chunks(task))
+        raw = [c for chunk in chunks for c in chunk.clusters]
+        assert raw == [whole.cluster_of(i) for i in items]

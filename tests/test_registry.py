@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
-from claimbench.checkers.registry import discover
-from claimbench.testing import check_checker
+from claimbench.checkers.registry import BUILTINS, _describe, discover
+from claimbench.testing import check_checker, parametrize_with_checks
 
 try:
     import claimbench_example_plugin  # noqa: F401
@@ -56,3 +58,45 @@ def test_builtins_load() -> None:
     registry = discover()
     assert "numeric-sanity" in registry.checkers, registry.broken
     assert registry.checkers["numeric-sanity"].origin == "built-in"
+
+
+def _every_registered_checker() -> list[Any]:
+    """One default instance of every checker the registry finds: each built-in, and installed plugins."""
+    registry = discover()
+    return [registry.create(name) for name in sorted(registry.checkers)]
+
+
+def test_the_conformance_kit_covers_every_builtin() -> None:
+    names = {c.name for c in _every_registered_checker()}
+    assert {discover().create(name).name for name in BUILTINS} <= names
+
+
+@parametrize_with_checks(_every_registered_checker())
+def test_every_registered_checker_conforms(checker: Any, check: Any) -> None:
+    check(checker)
+
+
+class _NoCheck:
+    name, version, task, labels = "no-check", "1", "numeric_consistency", ("consistent",)
+
+
+class _BadTask:
+    name, version, task, labels = "bad-task", "1", "nope", ("consistent",)
+
+    def check(self, items: object, context: object) -> list[object]:
+        return []
+
+    def get_params(self) -> dict[str, object]:
+        return {}
+
+
+@pytest.mark.parametrize(
+    ("factory", "message"),
+    [
+        (_NoCheck, "does not provide check(), get_params() of the Checker protocol"),
+        (_BadTask, "unknown task"),
+    ],
+)
+def test_a_checker_that_breaks_the_contract_is_not_registered(factory: Any, message: str) -> None:
+    with pytest.raises(TypeError, match=re.escape(message)):
+        _describe("x", factory, "test")

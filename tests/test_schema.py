@@ -16,9 +16,9 @@ from claimbench.schema import (
     Problem,
     _fast_check,
     _messages,
-    _parse_line,
     json_path,
     load_schema,
+    parse_line,
     read_json,
     read_jsonl,
     schema_dir,
@@ -231,7 +231,7 @@ def _reference_parse(raw: bytes) -> Any:
     )
 )
 def test_a_line_reads_as_json_reads_it(raw: bytes) -> None:
-    problem, record = _parse_line(raw, "f", 2)
+    problem, record = parse_line(raw, "f", 2)
     expected = _reference_parse(raw)
     if isinstance(expected, dict) and not (raw.startswith(b"\xef\xbb\xbf")):
         assert problem is None

@@ -50,6 +50,7 @@ from numpy.typing import NDArray
 
 from claimbench import _json
 from claimbench._io import sha256_file
+from claimbench.errors import ClaimbenchError
 from claimbench.records import Evidence, Verdict
 
 CACHE_DIR = "cache"
@@ -62,7 +63,7 @@ _PLAIN_ID = re.compile(r"[A-Za-z0-9._-]*")
 """Ids whose JSON string is just the id in quotes (every id the record schemas allow)."""
 
 
-class CacheError(RuntimeError):
+class CacheError(ClaimbenchError, RuntimeError):
     """The cache file cannot be used (corrupt, or written by a newer claimbench)."""
 
 

@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from claimbench import bundled
 from claimbench.dataset import MANIFEST, Dataset, load_dataset
+from claimbench.errors import ClaimbenchError
 
 FORMATS: tuple[str, ...] = ("bibtex", "cff", "apa", "json")
 """Output formats of :func:`format_citation` (and ``claimbench cite --format``)."""
@@ -89,8 +90,10 @@ _COLLECTIVE_WORDS = frozenset(
 )
 
 
-class DatasetNotFoundError(LookupError):
-    """A dataset name is neither a dataset directory nor the id of a known dataset."""
+class DatasetNotFoundError(ClaimbenchError, LookupError):
+    """A dataset name is neither a dataset directory nor the id of a known dataset (exit code 2)."""
+
+    exit_status = 2
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,11 @@ from typing import TYPE_CHECKING
 
 from claimbench import __version__
 from claimbench._display import revealing_stdio
+from claimbench.errors import ClaimbenchError
 
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from claimbench.dataset import Dataset
     from claimbench.engines import Engine
 
@@ -48,6 +51,22 @@ def _usage_error(message: str) -> int:
     """Print ``error: message`` to stderr; the exit code for a wrong command line."""
     print(f"error: {message}", file=sys.stderr)
     return EXIT_USAGE
+
+
+def _failed(exc: ClaimbenchError, *, note: str = "", problems_to: TextIO | None = None) -> int:
+    """Say why a command failed, from the error alone; returns the exit code its kind has (1 or 2).
+
+    An error that lists problems (a dataset's, a spec's) prints each (to ``problems_to``, default stderr),
+    then its summary with ``note`` appended; any other prints ``error: message``.
+    """
+    if exc.problems:
+        for problem in exc.problems:
+            print(problem, file=problems_to or sys.stderr)
+        if problems_to is None:
+            print(f"{exc.summary()}{note}", file=sys.stderr)
+    else:
+        print(f"error: {exc}", file=sys.stderr)
+    return exc.exit_status
 
 
 def _not_a_dataset(path: Path) -> str | None:
@@ -166,9 +185,7 @@ def _run_spec(args: argparse.Namespace, held: contextlib.ExitStack[bool | None])
     import logging
 
     from claimbench.bundled import resolve_spec
-    from claimbench.cache import CacheError
-    from claimbench.dataset import DatasetError
-    from claimbench.outdir import OutputError, claim_output
+    from claimbench.outdir import claim_output
     from claimbench.report.console import format_table, headline_rows
     from claimbench.report.files import write_reports
     from claimbench.runner import run
@@ -215,22 +232,8 @@ def _run_spec(args: argparse.Namespace, held: contextlib.ExitStack[bool | None])
         finally:
             if engine is not None:
                 engine.close()
-    except SpecError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        print(f"{args.spec}: invalid benchmark spec, {len(exc.problems)} problem(s)", file=sys.stderr)
-        return 1
-    except DatasetError as exc:
-        for dataset_problem in exc.problems:
-            print(dataset_problem, file=sys.stderr)
-        print(f"{exc.path}: invalid dataset, {len(exc.problems)} problem(s)", file=sys.stderr)
-        return 1
-    except CacheError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except OutputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    except ClaimbenchError as exc:  # a broken spec, dataset or cache (1); an unusable output (2)
+        return _failed(exc)
 
     written = write_reports(report, spec.output)
     print(format_table(headline_rows(report)))
@@ -329,24 +332,15 @@ def _jobs(text: str) -> int:
 
 def _load_named(name: str) -> Dataset | int:
     """The dataset ``name`` (a path or an id), or an exit code after printing why it cannot be had."""
-    from claimbench.cite import DatasetNotFoundError, load_named_dataset, resolve_dataset
-    from claimbench.dataset import DatasetError
+    from claimbench.cite import load_named_dataset, resolve_dataset
 
     try:
         resolved = resolve_dataset(name)
-    except DatasetNotFoundError as exc:
-        return _usage_error(str(exc))
-    if (why := _not_a_dataset(resolved)) is not None:
-        return _usage_error(why)
-    try:
+        if (why := _not_a_dataset(resolved)) is not None:
+            return _usage_error(why)
         return load_named_dataset(name)
-    except DatasetNotFoundError as exc:
-        return _usage_error(str(exc))
-    except DatasetError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        print(f"{exc.path}: invalid dataset, {len(exc.problems)} problem(s)", file=sys.stderr)
-        return 1
+    except ClaimbenchError as exc:  # no such dataset (2), an invalid one (1)
+        return _failed(exc)
 
 
 def _cite(args: argparse.Namespace) -> int:
@@ -365,20 +359,15 @@ def _cite(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     """``claimbench export DATASET --format F --out DIR``: JSONL copy, Parquet tables or a HF folder."""
-    from claimbench.export import ExportError, export_dataset
-    from claimbench.outdir import OutputError
+    from claimbench.export import export_dataset
 
     ds = _load_named(args.dataset)
     if isinstance(ds, int):
         return ds
     try:
         out = export_dataset(ds, args.format, args.out, overwrite=args.force)
-    except OutputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except ExportError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    except ClaimbenchError as exc:  # an output that may not be written (2), a missing dependency (1)
+        return _failed(exc)
     print(f"wrote {out}: {ds.id} v{ds.version} as {args.format} (data checksum {ds.checksum})")
     return 0
 
@@ -414,7 +403,6 @@ def _croissant(args: argparse.Namespace) -> int:
 def _datasheet(args: argparse.Namespace) -> int:
     """``claimbench datasheet DATASET``: print, rewrite (--update) or check (--check) the counts block."""
     from claimbench.datasheet import (
-        DatasheetError,
         counts_block,
         datasheet_drift,
         datasheet_path,
@@ -438,7 +426,9 @@ def _datasheet(args: argparse.Namespace) -> int:
             print(f"{path}: counts are up to date")
         else:
             print(counts_block(ds), end="")
-    except (DatasheetError, FileNotFoundError) as exc:
+    except ClaimbenchError as exc:  # no counts block to update
+        return _failed(exc)
+    except FileNotFoundError as exc:  # no datasheet file
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0
@@ -447,8 +437,7 @@ def _datasheet(args: argparse.Namespace) -> int:
 def _convert(args: argparse.Namespace) -> int:
     from claimbench.dataset import DatasetError
     from claimbench.datasets import fnc1, open_dataset, save
-    from claimbench.outdir import OutputError, check_replaceable, dataset_dir_problem
-    from claimbench.stance.data import FNC1DataError, FNC1FileNotFoundError
+    from claimbench.outdir import check_replaceable, dataset_dir_problem
 
     if args.overwrite:
         print("warning: --overwrite is deprecated; use --force", file=sys.stderr)
@@ -470,16 +459,12 @@ def _convert(args: argparse.Namespace) -> int:
         else:
             loaded = open_dataset(None, args.format, {"pairs": str(args.pairs), "split": args.split})
         dataset = save(loaded, args.out, overwrite=force, inputs=inputs)
-    except OutputError as exc:
-        return _usage_error(str(exc))
-    except FNC1FileNotFoundError as exc:
-        return _usage_error(str(exc))
-    except (FNC1DataError, FileExistsError) as exc:
+    except DatasetError as exc:  # what was converted is invalid: its problems on stdout, as before
+        return _failed(exc, problems_to=sys.stdout)
+    except ClaimbenchError as exc:  # an unusable --out or a missing input file (2), bad FNC-1 data (1)
+        return _failed(exc)
+    except FileExistsError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except DatasetError as exc:
-        for problem in exc.problems:
-            print(problem)
         return 1
     counts = dataset.manifest["counts"]
     print(
@@ -490,7 +475,6 @@ def _convert(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from claimbench.stance.data import FNC1DataError, FNC1FileNotFoundError
     from claimbench.stance.training import train_fnc1
 
     if not args.data.is_dir():
@@ -499,11 +483,8 @@ def _train(args: argparse.Namespace) -> int:
     try:
         with _live_display(live):
             metadata = train_fnc1(args.data, args.out, split=args.split)
-    except FNC1FileNotFoundError as exc:
-        return _usage_error(str(exc))
-    except FNC1DataError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    except ClaimbenchError as exc:  # a missing FNC-1 file (2), malformed FNC-1 data (1)
+        return _failed(exc)
     print(
         f"trained on {metadata['split']['pairs']} pairs ({args.split}) in {metadata['train_seconds']} s; "
         f"saved {args.out}"
@@ -533,20 +514,14 @@ def _agreement(args: argparse.Namespace) -> int:
 
 def _migrate(args: argparse.Namespace) -> int:
     """``claimbench migrate PATH``: upgrade a dataset from record schema 1.0.0 to 1.1.0 in place."""
-    from claimbench.dataset import DatasetError
     from claimbench.migrate import migrate_dataset
 
     if (why := _not_a_dataset(args.path)) is not None:
         return _usage_error(why)
     try:
         changes = migrate_dataset(args.path)
-    except DatasetError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        print(
-            f"{exc.path}: invalid dataset, {len(exc.problems)} problem(s); nothing migrated", file=sys.stderr
-        )
-        return 1
+    except ClaimbenchError as exc:
+        return _failed(exc, note="; nothing migrated")
     for change in changes:
         print(change)
     if not changes:

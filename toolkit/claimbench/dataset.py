@@ -21,7 +21,7 @@ import stat
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -29,6 +29,7 @@ import pandas as pd
 
 from claimbench import _json
 from claimbench._io import sha256_file, write_text
+from claimbench.errors import ClaimbenchError
 from claimbench.records import (
     NUMERIC_CONSISTENCY,
     SOURCE_AGREEMENT,
@@ -43,11 +44,11 @@ from claimbench.records import (
     to_json,
 )
 from claimbench.schema import (
-    MAX_LINE_BYTES,
     Problem,
+    iter_jsonl,
     read_json,
     read_jsonl,
-    schema_problems,
+    record_is_valid,
     schema_version_problem,
 )
 
@@ -61,25 +62,56 @@ DEFAULT_FILES: Mapping[str, str] = {
 }
 
 
-class DatasetError(ValueError):
+def data_checksum(files: Mapping[str, Mapping[str, Any]]) -> str:
+    """A dataset's checksum from its manifest's ``files``: one SHA-256 over the files' SHA-256s, by key.
+
+    It changes whenever any record changes; every reader of a dataset (whole, streamed, or the runner's
+    validation memo, which has only the manifest) computes it here.
+    """
+    joined = "\n".join(f"{k}:{files[k]['sha256']}" for k in sorted(files))
+    return hashlib.sha256(joined.encode()).hexdigest()
+
+
+def cluster_of(item_id: str, article_id: str | None, other_article_id: str | None = None) -> str:
+    """The cluster an item is resampled with: the article it belongs to, by one rule everywhere.
+
+    A relation's other article when it names one, else its claim's article (for a claim, its own), else
+    the item's own id (an item with no article is a cluster of one).
+    """
+    if other_article_id is not None:
+        return other_article_id
+    if article_id is not None:
+        return article_id
+    return item_id
+
+
+def _cluster_of_item(item: Item, claims: Mapping[str, Claim]) -> str:
+    """:func:`cluster_of` for a record: a relation's claim is looked up in ``claims``."""
+    if isinstance(item, Relation):
+        claim = claims.get(item.claim_id) if item.other_article_id is None else None
+        return cluster_of(item.id, claim.article_id if claim is not None else None, item.other_article_id)
+    return cluster_of(item.id, item.article_id)
+
+
+class DatasetError(ClaimbenchError, ValueError):
     """A dataset failed validation; ``problems`` holds every problem found, sorted."""
 
     def __init__(self, path: Path, problems: Sequence[Problem]) -> None:
         self.path = path
-        self.problems = tuple(sorted(problems))
+        self.problems: tuple[Problem, ...] = tuple(sorted(problems))
         lines = "\n".join(str(p) for p in self.problems)
         super().__init__(f"{path}: {len(self.problems)} problem(s)\n{lines}")
 
+    def summary(self) -> str:
+        """``PATH: invalid dataset, N problem(s)``."""
+        return f"{self.path}: invalid dataset, {len(self.problems)} problem(s)"
 
-@dataclass(frozen=True)
-class Dataset:
-    """A validated dataset: its manifest and its records, keyed by id in file order."""
 
-    path: Path
+class _Identity:
+    """What a dataset is known by, read from its manifest: shared by :class:`Dataset` and
+    :class:`DatasetStream` (each a dataclass with a ``manifest`` field)."""
+
     manifest: Mapping[str, Any]
-    articles: Mapping[str, Article]
-    claims: Mapping[str, Claim]
-    relations: Mapping[str, Relation] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -94,9 +126,18 @@ class Dataset:
     @property
     def checksum(self) -> str:
         """One SHA-256 over the data files' checksums: changes whenever any record changes."""
-        files = self.manifest["files"]
-        joined = "\n".join(f"{k}:{files[k]['sha256']}" for k in sorted(files))
-        return hashlib.sha256(joined.encode()).hexdigest()
+        return data_checksum(self.manifest["files"])
+
+
+@dataclass(frozen=True)
+class Dataset(_Identity):
+    """A validated dataset: its manifest and its records, keyed by id in file order."""
+
+    path: Path
+    manifest: Mapping[str, Any]
+    articles: Mapping[str, Article]
+    claims: Mapping[str, Claim]
+    relations: Mapping[str, Relation] = field(default_factory=dict)
 
     def context(self) -> Context:
         """What checkers may consult besides their items."""
@@ -112,12 +153,7 @@ class Dataset:
 
     def cluster_of(self, item: Item) -> str:
         """The article an item belongs to, for resampling by article (its own id when it has none)."""
-        claim = self.claims.get(item.claim_id) if isinstance(item, Relation) else item
-        if isinstance(item, Relation) and item.other_article_id is not None:
-            return item.other_article_id
-        if claim is not None and claim.article_id is not None:
-            return claim.article_id
-        return item.id
+        return _cluster_of_item(item, self.claims)
 
     def to_frame(
         self, kind: Literal["claims", "relations", "articles", "quantities"] = "claims"
@@ -531,17 +567,15 @@ def _relation_problems(
                 )
 
 
-@cache
-def _unit_registry() -> Any:
-    import pint  # imported lazily: only validation of units and the numeric checker need it
-
-    return pint.UnitRegistry()
-
-
 @lru_cache(maxsize=4096)  # a dataset states a few units thousands of times; pint parses each once
 def _unit_problem(unit: str) -> str | None:
+    """Why ``unit`` is not one the numeric checker can read, or ``None``: validation asks the checker's
+    own registry (:func:`claimbench.quantities.unit_registry`, currencies included), so a dataset is
+    valid exactly when its units can be checked."""
+    from claimbench.quantities import unit_registry  # lazy: pint is imported only when units are checked
+
     try:
-        _unit_registry().parse_units(unit)
+        unit_registry().parse_units(unit)
     except Exception as exc:  # noqa: BLE001 - pint raises several types for bad units
         return f"{unit!r} is not a unit pint understands ({type(exc).__name__})"
     return None
@@ -676,53 +710,14 @@ def iter_records(
     records. ``digest`` (a ``hashlib`` object) is fed the file's bytes, for checking the manifest's
     SHA-256 without a second read.
     """
-    from claimbench.schema import _parse_line  # the line parser read_jsonl uses: one set of messages
-
     name = display or str(path)
     found = problems if problems is not None else []
     if path.suffix == ".parquet":
         yield from _iter_parquet(path, kind, name, validate, found, invalid_ids, digest)
         return
-    try:
-        handle = path.open("rb")
-    except FileNotFoundError:
-        found.append(Problem(name, 0, "$", "file not found"))
-        return
-    except OSError as exc:
-        found.append(Problem(name, 0, "$", f"cannot read file: {exc.strerror or exc}"))
-        return
-    with handle:
-        line_no = 0
-        while raw := handle.readline(MAX_LINE_BYTES + 1):
-            line_no += 1
-            if digest is not None:
-                digest.update(raw)
-            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
-                while (chunk := handle.readline(MAX_LINE_BYTES)) and not chunk.endswith(b"\n"):
-                    if digest is not None:
-                        digest.update(chunk)
-                if digest is not None:
-                    digest.update(chunk)
-                found.append(
-                    Problem(name, line_no, "$", f"line longer than {MAX_LINE_BYTES} bytes; not read")
-                )
-                continue
-            if not validate:
-                yield line_no, json.loads(raw)
-                continue
-            problem, record = _parse_line(raw, name, line_no)
-            if problem is not None:
-                found.append(problem)
-                continue
-            wrong = schema_problems(record, kind, name, line_no)
-            if not wrong:
-                yield line_no, record
-                continue
-            found.extend(wrong)
-            if invalid_ids is not None and isinstance(record.get("id"), str):
-                invalid_ids.add(record["id"])
-        if line_no == 0:
-            found.append(Problem(name, 0, "$", "file is empty; expected one JSON object per line"))
+    yield from iter_jsonl(
+        path, kind, name, validate=validate, problems=found, invalid_ids=invalid_ids, digest=digest
+    )
 
 
 def _iter_parquet(
@@ -751,13 +746,8 @@ def _iter_parquet(
         for values in batch.to_pylist():
             row += 1
             record = _without_nulls(values)
-            wrong = schema_problems(record, kind, name, row) if validate else []
-            if not wrong:
+            if not validate or record_is_valid(record, kind, name, row, problems, invalid_ids):
                 yield row, record
-                continue
-            problems.extend(wrong)
-            if invalid_ids is not None and isinstance(record.get("id"), str):
-                invalid_ids.add(record["id"])
     if row == 0:
         problems.append(Problem(name, 0, "$", "file has no rows"))
 
@@ -880,7 +870,7 @@ def _raw_records(path: Path, kind: str, digest: Any) -> Iterator[tuple[bytes, di
 
 
 @dataclass(frozen=True)
-class DatasetStream:
+class DatasetStream(_Identity):
     """A validated dataset whose items stay on disk: read chunk by chunk, never all held at once.
 
     What a checker may consult is held (:meth:`context`): every article, and the claims that lie in an
@@ -895,23 +885,6 @@ class DatasetStream:
     manifest: Mapping[str, Any]
     articles: Mapping[str, Article]
     claims: Mapping[str, Claim]
-
-    @property
-    def id(self) -> str:
-        """The dataset's identifier from its manifest."""
-        return str(self.manifest["id"])
-
-    @property
-    def version(self) -> str:
-        """The dataset's semantic version from its manifest."""
-        return str(self.manifest["version"])
-
-    @property
-    def checksum(self) -> str:
-        """One SHA-256 over the data files' checksums (as :attr:`Dataset.checksum`)."""
-        files = self.manifest["files"]
-        joined = "\n".join(f"{k}:{files[k]['sha256']}" for k in sorted(files))
-        return hashlib.sha256(joined.encode()).hexdigest()
 
     def context(self) -> Context:
         """The articles and the claims checkers consult (not the streamed standalone claims)."""
@@ -948,12 +921,12 @@ class DatasetStream:
                 gold = record.get("numeric_consistency")
                 if gold is None:
                     continue
-                label, cluster = gold["label"], record.get("article_id") or record["id"]
+                label, cluster = gold["label"], cluster_of(record["id"], record.get("article_id"))
             else:
-                label, cluster = record["label"], record.get("other_article_id")
-                if cluster is None:
-                    claim = self.claims.get(record["claim_id"])
-                    cluster = claim.article_id if claim is not None and claim.article_id else record["id"]
+                label, other = record["label"], record.get("other_article_id")
+                claim = self.claims.get(record["claim_id"]) if other is None else None
+                article = claim.article_id if claim is not None else None
+                cluster = cluster_of(record["id"], article, other)
             if limit is not None and n >= limit:
                 stopped = True  # a read stopped early is not checked against the manifest
                 break
@@ -985,12 +958,7 @@ class DatasetStream:
 
     def cluster_of(self, item: Item) -> str:
         """The article an item belongs to (as :meth:`Dataset.cluster_of`)."""
-        if isinstance(item, Relation) and item.other_article_id is not None:
-            return item.other_article_id
-        claim = self.claims.get(item.claim_id) if isinstance(item, Relation) else item
-        if claim is not None and claim.article_id is not None:
-            return claim.article_id
-        return item.id
+        return _cluster_of_item(item, self.claims)
 
 
 def validate_stream(path: str | Path) -> tuple[DatasetStream | None, list[Problem]]:

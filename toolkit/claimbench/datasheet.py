@@ -18,6 +18,7 @@ from pathlib import Path
 
 from claimbench._io import write_text
 from claimbench.dataset import Dataset
+from claimbench.errors import ClaimbenchError
 from claimbench.records import (
     CHECK_WORTHINESS,
     CLAIM_TYPES,
@@ -34,7 +35,7 @@ BEGIN = "<!-- counts:begin -->"
 END = "<!-- counts:end -->"
 
 
-class DatasheetError(ValueError):
+class DatasheetError(ClaimbenchError, ValueError):
     """A datasheet lacks the counts markers (or has them out of order)."""
 
 

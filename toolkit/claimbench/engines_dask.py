@@ -38,8 +38,8 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from claimbench.batches import BatchResult, Finisher, Payload, timed_batch, transportable
 from claimbench.checkers.base import Checker
-from claimbench.engines import BatchResult, Finisher, Payload, _timed, transportable
 from claimbench.records import Context, Item
 
 log = logging.getLogger("claimbench.engines")
@@ -63,7 +63,7 @@ def _distributed() -> Any:
 def _check_remote(payload: Payload, index: int, batch: Sequence[Item]) -> BatchResult:
     """A batch task on a worker: the scattered checker, context and finisher, under the error contract."""
     checker, context, finish = payload
-    return _timed(index, checker, context, batch, finish)
+    return timed_batch(index, checker, context, batch, finish)
 
 
 class DaskEngine:

@@ -29,6 +29,7 @@ from claimbench._io import atomic_path, write_text
 from claimbench.cite import bibtex, dataset_citation, to_yaml
 from claimbench.croissant import json_type, keys_present, resolve_ref, values_of
 from claimbench.dataset import FILE_KINDS, MANIFEST, Dataset
+from claimbench.errors import ClaimbenchError
 from claimbench.outdir import (
     check_replaceable,
     dataset_dir_problem,
@@ -50,7 +51,7 @@ HF_SPLIT = "test"
 _HF_DTYPES = {"integer": "int64", "number": "float64", "boolean": "bool", "string": "string"}
 
 
-class ExportError(RuntimeError):
+class ExportError(ClaimbenchError, RuntimeError):
     """An export could not be made (a missing optional dependency).
 
     An output directory that may not be written raises :class:`claimbench.outdir.OutputError`.

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from claimbench._io import _umask
+from claimbench.errors import ClaimbenchError
 
 LOCK_FILE = ".claimbench.lock"
 """The lock (and ownership marker) in a run's output directory."""
@@ -57,8 +58,10 @@ _WINDOWS_LOCK_OFFSET = 1 << 30
 _MAX_SNIFF = 1 << 20
 
 
-class OutputError(ValueError):
+class OutputError(ClaimbenchError, ValueError):
     """A named output path cannot be used (exit code 2); the message says why and what to do."""
+
+    exit_status = 2
 
 
 class OutputExistsError(OutputError, FileExistsError):

@@ -63,13 +63,14 @@ from numpy.typing import NDArray
 
 from claimbench._io import write_text
 from claimbench.cache import CACHE_DIR, FILES_KEY, CacheScope, VerdictCache, file_digests, plain_params
-from claimbench.checkers.base import Checker
+from claimbench.checkers.base import Checker, can_fit, fit_checker
 from claimbench.checkers.registry import Registry, discover
 from claimbench.dataset import (
     STREAM_CHUNK,
     Dataset,
     DatasetError,
     DatasetStream,
+    data_checksum,
     open_stream,
     read_manifest_text,
 )
@@ -380,8 +381,7 @@ def _open_stream(path: Path, cache_dir: Path) -> DatasetStream:
     try:
         manifest = json.loads(read_manifest_text(path))
         files = manifest["files"]
-        joined = "\n".join(f"{k}:{files[k]['sha256']}" for k in sorted(files))
-        checksum = hashlib.sha256(joined.encode()).hexdigest()
+        checksum = data_checksum(files)
         known = json.loads(memo.read_text(encoding="utf-8")) if memo.is_file() else {}
     except (OSError, ValueError, TypeError, KeyError):
         checksum, known = "", {}
@@ -433,7 +433,7 @@ def _plan(spec: BenchmarkSpec, registry: Registry, datasets: Sequence[Source]) -
             continue
         fit_data = None
         if cs.fit_on is not None:
-            if not callable(getattr(checker, "fit", None)):
+            if not can_fit(checker):
                 problems.append(
                     f"{source}: {key}.fit_on: checker {cs.name!r} has no fit(items, context) method"
                 )
@@ -544,8 +544,7 @@ def _judge(
     fit_start = time.perf_counter()
     if missing and p.fit_data is not None and not p.fitted:
         with timer.phase("fit_seconds"), stage(f"fitting {p.label} on {p.fit_data.id}"):
-            fit = getattr(p.checker, "fit")  # noqa: B009 - fit is optional in the protocol
-            fit(p.fit_data.items(str(p.checker.task)), p.fit_data.context())
+            fit_checker(p.checker, p.fit_data.items(str(p.checker.task)), p.fit_data.context())
         p.fitted = True
         log.info("%s: fitted on %s", p.label, _fitted_on(p.fit_data))
     start += time.perf_counter() - fit_start  # fitting is not checking
@@ -613,8 +612,7 @@ def _judge_stream(
     total = dataset.count(task)
     if p.fit_data is not None and not p.fitted and (index is None or total is None or len(index) < total):
         with timer.phase("fit_seconds"), stage(f"fitting {p.label} on {p.fit_data.id}"):
-            fit = getattr(p.checker, "fit")  # noqa: B009 - fit is optional in the protocol
-            fit(p.fit_data.items(str(p.checker.task)), p.fit_data.context())
+            fit_checker(p.checker, p.fit_data.items(str(p.checker.task)), p.fit_data.context())
         p.fitted = True
         log.info("%s: fitted on %s", p.label, _fitted_on(p.fit_data))
     start += time.perf_counter() - fit_start

@@ -164,6 +164,25 @@ def schema_problems(record: Any, kind: str, file: str, line: int) -> list[Proble
     ]
 
 
+def record_is_valid(
+    record: dict[str, Any],
+    kind: str,
+    name: str,
+    line: int,
+    problems: list[Problem],
+    invalid_ids: set[str] | None = None,
+) -> bool:
+    """Whether ``record`` passes ``kind``'s schema; if not, its problems go to ``problems`` and its id (if
+    it has one) to ``invalid_ids``. What every reader (JSON Lines, Parquet) does with a parsed record."""
+    wrong = schema_problems(record, kind, name, line)
+    if not wrong:
+        return True
+    problems.extend(wrong)
+    if invalid_ids is not None and isinstance(record.get("id"), str):
+        invalid_ids.add(record["id"])
+    return False
+
+
 def read_jsonl(
     path: Path, kind: str, display: str | None = None, *, invalid_ids: set[str] | None = None
 ) -> tuple[list[tuple[int, dict[str, Any]]], list[Problem]]:
@@ -173,44 +192,68 @@ def read_jsonl(
     found. Never raises for bad data: a missing file, an undecodable line, a blank line, invalid JSON or an
     over-long line each become a problem and reading goes on with the next line. When ``invalid_ids`` is
     given, the ids of records that failed their schema are added to it, so that later checks do not
-    report references to them as dangling (one mistake, one message).
+    report references to them as dangling (one mistake, one message). All of :func:`iter_jsonl`, held.
     """
-    name = display or str(path)
-    records: list[tuple[int, dict[str, Any]]] = []
     problems: list[Problem] = []
+    records = list(iter_jsonl(path, kind, display or str(path), problems=problems, invalid_ids=invalid_ids))
+    return records, problems
+
+
+def iter_jsonl(
+    path: Path,
+    kind: str,
+    name: str,
+    *,
+    validate: bool = True,
+    problems: list[Problem],
+    invalid_ids: set[str] | None = None,
+    digest: Any = None,
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The one JSON Lines reader: a file's ``(line, record)`` pairs, one line at a time.
+
+    With ``validate`` each line is parsed by :func:`parse_line` and checked against ``kind``'s schema,
+    and only valid records are yielded; without, every line is just parsed. Every problem (a missing
+    file, an undecodable line, invalid JSON, an over-long line, a schema violation) is appended to
+    ``problems`` under ``name`` and its line, and reading goes on. ``invalid_ids`` collects the ids of
+    schema-invalid records; ``digest`` (a ``hashlib`` object) is fed the file's bytes, so the manifest's
+    SHA-256 is checked without a second read. Whole reads (:func:`read_jsonl`) and streamed ones
+    (:func:`claimbench.dataset.iter_records`) both use it: one set of messages.
+    """
     try:
         handle = path.open("rb")
     except FileNotFoundError:
-        return [], [Problem(name, 0, "$", "file not found")]
+        problems.append(Problem(name, 0, "$", "file not found"))
+        return
     except OSError as exc:
-        return [], [Problem(name, 0, "$", f"cannot read file: {exc.strerror or exc}")]
+        problems.append(Problem(name, 0, "$", f"cannot read file: {exc.strerror or exc}"))
+        return
     with handle:
         line_no = 0
-        while True:
-            raw = handle.readline(MAX_LINE_BYTES + 1)
-            if not raw:
-                break
+        while raw := handle.readline(MAX_LINE_BYTES + 1):
             line_no += 1
+            if digest is not None:
+                digest.update(raw)
             if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
                 while (chunk := handle.readline(MAX_LINE_BYTES)) and not chunk.endswith(b"\n"):
-                    pass
+                    if digest is not None:
+                        digest.update(chunk)
+                if digest is not None:
+                    digest.update(chunk)
                 problems.append(
                     Problem(name, line_no, "$", f"line longer than {MAX_LINE_BYTES} bytes; not read")
                 )
                 continue
-            problem, record = _parse_line(raw, name, line_no)
+            if not validate:
+                yield line_no, json.loads(raw)
+                continue
+            problem, record = parse_line(raw, name, line_no)
             if problem is not None:
                 problems.append(problem)
                 continue
-            found = schema_problems(record, kind, name, line_no)
-            problems.extend(found)
-            if not found:
-                records.append((line_no, record))
-            elif invalid_ids is not None and isinstance(record.get("id"), str):
-                invalid_ids.add(record["id"])
+            if record_is_valid(record, kind, name, line_no, problems, invalid_ids):
+                yield line_no, record
         if line_no == 0:
             problems.append(Problem(name, 0, "$", "file is empty; expected one JSON object per line"))
-    return records, problems
 
 
 _DIGITS = bytes(48 if 48 <= b <= 57 else 32 for b in range(256))
@@ -219,7 +262,7 @@ _LONG_NUMBER = b"0" * 19
 """19 digits in a row (after :data:`_DIGITS`): a number orjson may read as a float where json reads an int."""
 
 
-def _parse_line(raw: bytes, name: str, line_no: int) -> tuple[Problem | None, dict[str, Any]]:
+def parse_line(raw: bytes, name: str, line_no: int) -> tuple[Problem | None, dict[str, Any]]:
     """A line's record, or the problem with the line. orjson reads it when it can and gives what
     :func:`json.loads` gives (integers of 19 digits or more are left to json, which keeps them exact);
     any line orjson refuses is read again by json, whose refusal is the message."""

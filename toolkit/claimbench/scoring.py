@@ -18,17 +18,18 @@ from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from claimbench.dataset import Dataset, DatasetStream
 from claimbench.metrics import ClassificationScores, calibration, classification_report, fnc1_score
 from claimbench.records import SOURCE_AGREEMENT, TASK_LABELS, Item, Verdict, gold_label
 from claimbench.report.model import Comparison, Estimate, LabelScore, Prediction, ReliabilityBin, TaskScores
-from claimbench.spec import BootstrapSpec
-from claimbench.stats import benjamini_hochberg, bootstrap_ci, mcnemar, paired_bootstrap_diff
+from claimbench.stats import BootstrapSpec, benjamini_hochberg, bootstrap_ci, mcnemar, paired_bootstrap_diff
+
+if TYPE_CHECKING:  # only annotated: scoring takes the datasets it is given, it does not read any
+    from claimbench.dataset import Dataset, DatasetStream
 
 log = logging.getLogger("claimbench.scoring")
 

@@ -47,15 +47,19 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from claimbench.engines import ENGINES
+from claimbench.errors import ClaimbenchError
 from claimbench.records import TASK_LABELS
+from claimbench.stats import (  # defined where scoring uses them; part of the spec's API too
+    DEFAULT_ALPHA,
+    DEFAULT_CONFIDENCE,
+    DEFAULT_RESAMPLES,
+    BootstrapSpec,
+)
 
 if TYPE_CHECKING:
     from claimbench.checkers.registry import Registry
 
 DEFAULT_SEED = 0
-DEFAULT_RESAMPLES = 1000
-DEFAULT_CONFIDENCE = 0.95
-DEFAULT_ALPHA = 0.05
 DEFAULT_OUTPUT = Path("reports/latest")
 DEFAULT_BATCH_SIZE = 64
 
@@ -80,23 +84,18 @@ _ADAPTER_KEYS = frozenset({"adapter"})
 _CHECKER_KEYS = frozenset({"name", "label", "params", "fit_on"})
 
 
-class SpecError(ValueError):
+class SpecError(ClaimbenchError, ValueError):
     """A spec is unreadable or invalid; ``problems`` lists every problem as ``file: key: message``."""
 
     def __init__(self, source: str, problems: Sequence[str]) -> None:
         self.source = source
-        self.problems = tuple(problems)
+        self.problems: tuple[str, ...] = tuple(problems)
         lines = "\n".join(self.problems)
         super().__init__(f"{source}: {len(self.problems)} problem(s) in the benchmark spec\n{lines}")
 
-
-@dataclass(frozen=True, slots=True)
-class BootstrapSpec:
-    """How intervals and significance are computed: resamples, confidence level, FDR level (BH)."""
-
-    resamples: int = DEFAULT_RESAMPLES
-    confidence: float = DEFAULT_CONFIDENCE
-    alpha: float = DEFAULT_ALPHA
+    def summary(self) -> str:
+        """``SOURCE: invalid benchmark spec, N problem(s)``."""
+        return f"{self.source}: invalid benchmark spec, {len(self.problems)} problem(s)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +150,7 @@ class BenchmarkSpec:
     checkers: tuple[CheckerSpec, ...]
     tasks: tuple[str, ...] = tuple(TASK_LABELS)
     seed: int = DEFAULT_SEED
-    bootstrap: BootstrapSpec = BootstrapSpec()
+    bootstrap: BootstrapSpec = BootstrapSpec()  # noqa: RUF009 - frozen, so one shared default is safe
     run: RunSettings = RunSettings()
     limit: int | None = None
     """Score only the first ``limit`` items of each dataset and task (a smoke run); ``None``: all."""

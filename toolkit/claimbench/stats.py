@@ -19,6 +19,24 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import stats as _scipy_stats
 
+DEFAULT_RESAMPLES = 1000
+DEFAULT_CONFIDENCE = 0.95
+DEFAULT_ALPHA = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class BootstrapSpec:
+    """How intervals and significance are computed: resamples, confidence level, FDR level (BH).
+
+    The ``[bootstrap]`` table of a benchmark spec (:mod:`claimbench.spec` re-exports it); here, beside
+    the statistics it parameterises, so that scoring need not import the spec.
+    """
+
+    resamples: int = DEFAULT_RESAMPLES
+    confidence: float = DEFAULT_CONFIDENCE
+    alpha: float = DEFAULT_ALPHA
+
+
 __all__ = [
     "Interval",
     "McNemarResult",

@@ -31,8 +31,7 @@ from claimbench._display import defuse_formula
 from claimbench.cache import CacheScope, encode_shard
 from claimbench.engines import RawItems
 from claimbench.records import TASK_LABELS, Item, Verdict
-from claimbench.report.json import PREDICTION_COLUMNS
-from claimbench.report.model import Prediction
+from claimbench.report.model import PREDICTION_COLUMNS, Prediction
 
 T = TypeVar("T")
 

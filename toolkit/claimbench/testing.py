@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from claimbench.checkers.base import contract_problems
 from claimbench.records import (
     NUMERIC_CONSISTENCY,
     SOURCE_AGREEMENT,
@@ -120,19 +121,14 @@ def _name(checker: Any) -> str:
 
 
 def check_attributes(checker: Any) -> None:
-    """``name``, ``version``, ``task`` and ``labels`` are declared and consistent."""
-    for attr in ("name", "version", "task", "labels"):
-        assert hasattr(checker, attr), f"{type(checker).__name__} has no {attr!r} attribute"
-    for attr in ("name", "version"):
-        value = getattr(checker, attr)
-        assert isinstance(value, str), f"{attr} must be a string"
-        assert value, f"{attr} must not be empty"
-    assert checker.task in TASK_LABELS, f"task {checker.task!r} is not one of {sorted(TASK_LABELS)}"
-    labels = tuple(checker.labels)
-    assert labels, "labels must not be empty"
-    unknown = set(labels) - set(TASK_LABELS[checker.task])
-    assert not unknown, f"labels {sorted(unknown)} are not in the {checker.task} label set"
-    assert callable(getattr(checker, "check", None)), "check(items, context) is missing"
+    """The contract's attributes and methods, as the registry and the engines check them.
+
+    ``name``, ``version``, ``task`` and ``labels`` declared and consistent, ``check`` and ``get_params``
+    callable, and ``fit`` and ``file_params`` well-formed where present
+    (:func:`claimbench.checkers.base.contract_problems`).
+    """
+    problems = contract_problems(checker)
+    assert not problems, f"{type(checker).__name__}: {'; '.join(problems)}"
     params = checker.get_params()
     assert isinstance(params, dict), "get_params() must return a dict of constructor arguments"
 

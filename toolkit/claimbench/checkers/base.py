@@ -3,6 +3,11 @@
 A checker is any object with the attributes and methods of :class:`Checker`; it need not inherit from
 anything. :class:`BaseChecker` is an optional convenience that supplies ``get_params`` and the per-item
 error handling that the conformance kit (:mod:`claimbench.testing`) demands.
+
+The contract is enforced in one place: :func:`contract_problems` is what the registry (when it loads a
+checker), the engines (before they run one) and the conformance kit all ask; :func:`fit_checker` is the one
+way a run fits one (``fit`` is optional); :func:`failure_message` and :func:`failed_verdict` are the one
+form of a per-item failure, whether the checker itself or an engine caught it.
 """
 
 from __future__ import annotations
@@ -11,10 +16,11 @@ import inspect
 from collections.abc import Sequence
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
-from claimbench.records import Context, Item, Verdict
+from claimbench.errors import ClaimbenchError
+from claimbench.records import TASK_LABELS, Context, Item, Verdict
 
 
-class CheckerEnvironmentError(RuntimeError):
+class CheckerEnvironmentError(ClaimbenchError, RuntimeError):
     """A checker cannot work on this machine as it is: its model file is missing, unreadable or refused.
 
     Raise it (or let the runner see it) for failures that say nothing about the item: the item's verdict
@@ -33,8 +39,12 @@ class Checker(Protocol):
     item is reported in that item's verdict (``error``), never raised. Parameters are plain constructor
     arguments, returned by ``get_params`` so that a run can record them (scikit-learn's convention).
 
-    Optional, not checked by ``isinstance``:
+    Optional, not checked by ``isinstance`` (see :class:`FittableChecker`, :func:`contract_problems`):
 
+    ``fit(items, context)``
+        Learn from labelled items before judging (a spec's ``fit_on`` dataset); returns the checker. A
+        checker without it is used as constructed, and a spec that asks to fit it is rejected.
+        Call it through :func:`fit_checker`.
     ``file_params``
         A class attribute, the names of the parameters that hold the path of a file the checker reads
         (a model, a lexicon): ``file_params = ("model",)``. A verdict depends on the file's content, not
@@ -54,6 +64,83 @@ class Checker(Protocol):
     def get_params(self) -> dict[str, Any]:
         """The constructor arguments, as stored."""
         ...
+
+
+@runtime_checkable
+class FittableChecker(Checker, Protocol):
+    """A :class:`Checker` that also learns from labelled items: the optional part of the contract."""
+
+    def fit(self, items: Sequence[Item], context: Context) -> Any:
+        """Learn from ``items`` (labelled, of the checker's task); returns the checker, fitted."""
+        ...
+
+
+_ATTRIBUTES = ("name", "version", "task", "labels")
+
+
+def contract_problems(checker: object) -> list[str]:
+    """What ``checker`` lacks of the :class:`Checker` contract, one line each; empty when it honours it.
+
+    Checked: the four attributes (``name`` and ``version`` non-empty strings, ``task`` a known task,
+    ``labels`` a non-empty subset of the task's labels), ``check`` and ``get_params`` callable, and of the
+    optional parts, ``fit`` callable where present and ``file_params`` a tuple of names. What the verdicts
+    must look like is checked where they are made (:func:`claimbench.engines.check_batch`) and by the
+    conformance kit on sample items.
+    """
+    missing = [a for a in _ATTRIBUTES if not hasattr(checker, a)]
+    missing += [f"{m}()" for m in ("check", "get_params") if not callable(getattr(checker, m, None))]
+    if missing:
+        return [f"does not provide {', '.join(missing)} of the Checker protocol"]
+    problems = []
+    for attr in ("name", "version"):
+        value = getattr(checker, attr)
+        if not isinstance(value, str) or not value:
+            problems.append(f"{attr} must be a non-empty string, got {value!r}")
+    task = getattr(checker, "task")  # noqa: B009 - checked to exist above; the checker is any object
+    if task not in TASK_LABELS:
+        return [*problems, f"unknown task {task!r}; known tasks: {', '.join(TASK_LABELS)}"]
+    labels = tuple(getattr(checker, "labels"))  # noqa: B009 - as above
+    if not labels:
+        problems.append("labels must not be empty")
+    elif unknown := sorted(set(labels) - set(TASK_LABELS[task])):
+        problems.append(f"labels {unknown} are not in the {task} label set")
+    if hasattr(checker, "fit") and not callable(getattr(checker, "fit")):  # noqa: B009
+        problems.append("fit must be a method fit(items, context)")
+    file_params = getattr(checker, "file_params", ())
+    if not isinstance(file_params, tuple) or not all(isinstance(n, str) for n in file_params):
+        problems.append(f"file_params must be a tuple of parameter names, got {file_params!r}")
+    return problems
+
+
+def can_fit(checker: Checker) -> bool:
+    """Whether ``checker`` has the optional ``fit(items, context)`` of the contract."""
+    return isinstance(checker, FittableChecker) and callable(checker.fit)
+
+
+def fit_checker(checker: Checker, items: Sequence[Item], context: Context) -> None:
+    """Fit ``checker`` on ``items`` in place; a ``TypeError`` if it has no ``fit`` (see :func:`can_fit`)."""
+    if not isinstance(checker, FittableChecker):
+        raise TypeError(f"checker {checker.name!r} has no fit(items, context) method")
+    checker.fit(items, context)
+
+
+def failure_message(exc: BaseException) -> str:
+    """The error text of a verdict whose item raised ``exc``: ``Type: message`` (``Type`` when empty)."""
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def failed_verdict(item_id: str, checker: str, version: str, failure: BaseException | str) -> Verdict:
+    """The error verdict of checker ``checker`` (at ``version``) for one item: ``failure`` is the exception
+    the item raised, or a message.
+
+    A :class:`CheckerEnvironmentError` is marked ``environment=True`` (counted apart, never cached).
+    """
+    if isinstance(failure, BaseException):
+        message, environment = failure_message(failure), isinstance(failure, CheckerEnvironmentError)
+    else:
+        message, environment = failure, False
+    return Verdict.failed(item_id, checker, version, message, environment=environment)
 
 
 class BaseChecker:
@@ -86,13 +173,7 @@ class BaseChecker:
             try:
                 verdict = self.check_one(item, context)
             except Exception as exc:  # noqa: BLE001 - one bad item must not stop the batch
-                verdict = Verdict.failed(
-                    item.id,
-                    self.name,
-                    self.version,
-                    f"{type(exc).__name__}: {exc}",
-                    environment=isinstance(exc, CheckerEnvironmentError),
-                )
+                verdict = failed_verdict(item.id, self.name, self.version, exc)
             verdicts.append(verdict)
         return verdicts
 

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
 
-from claimbench.checkers.base import BaseChecker
+from claimbench.checkers.base import BaseChecker, failed_verdict
 from claimbench.quantities import (
     WEEKDAYS,
     DateMention,
@@ -277,7 +277,7 @@ class NumericSanityChecker(BaseChecker):
             try:
                 verdict = self._check(item, context, index)
             except Exception as exc:  # noqa: BLE001 - one bad item must not stop the batch
-                verdict = Verdict.failed(item.id, self.name, self.version, f"{type(exc).__name__}: {exc}")
+                verdict = failed_verdict(item.id, self.name, self.version, exc)
             verdicts.append(verdict)
         return verdicts
 

@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any
 
-from claimbench.checkers.base import Checker
-from claimbench.records import TASK_LABELS
+from claimbench.checkers.base import Checker, contract_problems
 
 ENTRY_POINT_GROUP = "claimbench.checkers"
 
@@ -79,13 +78,8 @@ def _load(target: str) -> Any:
 
 def _describe(name: str, factory: Callable[..., Checker], origin: str) -> CheckerInfo:
     checker = factory()
-    problems = [a for a in ("name", "version", "task", "labels") if not hasattr(checker, a)]
-    if not callable(getattr(checker, "check", None)):
-        problems.append("check()")
-    if problems:
-        raise TypeError(f"does not provide {', '.join(problems)} of the Checker protocol")
-    if checker.task not in TASK_LABELS:
-        raise TypeError(f"unknown task {checker.task!r}; known tasks: {', '.join(TASK_LABELS)}")
+    if problems := contract_problems(checker):
+        raise TypeError("; ".join(problems))
     return CheckerInfo(name, factory, origin, str(checker.version), checker.task)
 
 

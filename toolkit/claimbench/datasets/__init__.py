@@ -15,9 +15,10 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from claimbench.dataset import Dataset, DatasetError, load_dataset
-from claimbench.records import Article, Claim, Relation, to_json
-from claimbench.schema import Problem, schema_problems
+from claimbench.dataset import Dataset, load_dataset
+from claimbench.datasets._build import build
+
+__all__ = ["ADAPTERS", "build", "open_dataset", "save"]
 
 
 def _fnc1(options: Mapping[str, Any]) -> Dataset:
@@ -60,42 +61,6 @@ def open_dataset(
     except KeyError:
         raise ValueError(f"unknown adapter {adapter!r}; known: {', '.join(sorted(ADAPTERS))}") from None
     return loader(options or {})
-
-
-def build(
-    root: Path,
-    manifest: Mapping[str, Any],
-    articles: Iterable[tuple[Article, str, int]],
-    claims: Iterable[tuple[Claim, str, int]],
-    relations: Iterable[tuple[Relation, str, int]],
-) -> Dataset:
-    """Validate records made by an adapter against their schemas and assemble a :class:`Dataset`.
-
-    Each record comes with the source file and line it was made from, so problems point at the user's
-    file. Raises :class:`DatasetError` listing every problem.
-    """
-    problems: list[Problem] = []
-    out: dict[str, dict[str, Any]] = {"article": {}, "claim": {}, "relation": {}}
-    for kind, rows in (("article", articles), ("claim", claims), ("relation", relations)):
-        for record, file, line in rows:
-            problems.extend(schema_problems(to_json(record), kind, file, line))
-            if record.id in out[kind]:
-                problems.append(Problem(file, line, "$.id", f"duplicate {kind} id {record.id!r}"))
-            out[kind][record.id] = record
-    for rel in out["relation"].values():
-        if rel.claim_id not in out["claim"] or (
-            rel.other_article_id is not None and rel.other_article_id not in out["article"]
-        ):
-            problems.append(Problem(str(root), 0, "$", f"relation {rel.id!r} points at a missing record"))
-    if problems:
-        raise DatasetError(root, problems)
-    return Dataset(
-        path=root,
-        manifest=dict(manifest),
-        articles=out["article"],
-        claims=out["claim"],
-        relations=out["relation"],
-    )
 
 
 def save(dataset: Dataset, out: Path, *, overwrite: bool = False, inputs: Iterable[Path] = ()) -> Dataset:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from claimbench.dataset import Dataset, DatasetError
-from claimbench.datasets import build
+from claimbench.datasets._build import build
 from claimbench.datasets.labels import LabelMap
 from claimbench.records import Attribution, Claim, Provenance, Relation
 from claimbench.schema import Problem

@@ -22,7 +22,7 @@ from typing import Any
 
 from claimbench.content import text_key
 from claimbench.dataset import Dataset
-from claimbench.datasets import build
+from claimbench.datasets._build import build
 from claimbench.records import Article, Claim, Provenance, Relation
 from claimbench.stance.data import SPLITS as _DEV_SPLITS
 from claimbench.stance.data import read_fnc1, sha256_file, split_stances

@@ -12,27 +12,26 @@ import io
 import json
 import shutil
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from claimbench._display import FORMULA_PREFIX, defuse_formula, restore_formula
 from claimbench._io import atomic_path, write_text
-from claimbench.report.model import Prediction, Report
+from claimbench.errors import ClaimbenchError
+from claimbench.report.model import PREDICTION_COLUMNS, Prediction, Report
 from claimbench.schema import _fast_check, json_path, validator
 
 REPORT_FILE = "report.json"
 PREDICTIONS_CSV = "predictions.csv"
 PREDICTIONS_PARQUET = "predictions.parquet"
-PREDICTION_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Prediction))
-"""Columns of the predictions tables, in order."""
 
 
-class ReportError(ValueError):
+class ReportError(ClaimbenchError, ValueError):
     """A report does not match ``schemas/report.schema.json``; ``problems`` lists each as ``$.path: …``."""
 
     def __init__(self, problems: Sequence[str]) -> None:
-        self.problems = tuple(problems)
+        self.problems: tuple[str, ...] = tuple(problems)
         shown = "\n".join(self.problems[:50])
         more = f"\n… and {len(self.problems) - 50} more" if len(self.problems) > 50 else ""
         super().__init__(

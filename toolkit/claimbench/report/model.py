@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 
@@ -117,6 +117,10 @@ class Prediction:
     error: str | None
     explanation: str
     cluster: str
+
+
+PREDICTION_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Prediction))
+"""Columns of the predictions tables, in order (every writer of prediction rows uses it)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,8 @@ from typing import IO, Any, TypeVar
 
 from numpy.lib import format as npy
 
+from claimbench.errors import ClaimbenchError
+
 T = TypeVar("T")
 
 PLAIN_TYPES: frozenset[str] = frozenset(
@@ -98,7 +100,7 @@ class ArchiveLimits:
     """Members of the archive (and of each ``.npz`` inside it)."""
 
 
-class ArchiveRefusedError(ValueError):
+class ArchiveRefusedError(ClaimbenchError, ValueError):
     """The archive is refused: too large, malformed, or naming a type or loader that is not allowed."""
 
 

@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 
+from claimbench.errors import ClaimbenchError
 from claimbench.records import STANCE_LABELS
 
 from ._archive import PLAIN_TYPES, ArchiveLimits, ArchiveRefusedError, load_model_file
@@ -41,7 +42,7 @@ TRUSTED_TYPES: frozenset[str] = PLAIN_TYPES | frozenset(
 """Every type a genuine saved :class:`ClaimStanceModel` archive may instantiate, by dotted name."""
 
 
-class UntrustedModelError(ValueError):
+class UntrustedModelError(ClaimbenchError, ValueError):
     """Raised by :func:`load` when an archive would instantiate types outside the allow-list."""
 
 

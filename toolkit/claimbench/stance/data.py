@@ -33,6 +33,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from claimbench.content import normalise_text
+from claimbench.errors import ClaimbenchError
 
 LABELS: tuple[str, str, str, str] = ("agree", "disagree", "discuss", "unrelated")
 """The four FNC-1 stances, in the column order used by every ``predict_proba`` in this package."""
@@ -41,12 +42,14 @@ BODY_COLUMNS: tuple[str, str] = ("Body ID", "articleBody")
 STANCE_COLUMNS: tuple[str, str, str] = ("Headline", "Body ID", "Stance")
 
 
-class FNC1DataError(ValueError):
+class FNC1DataError(ClaimbenchError, ValueError):
     """Raised when FNC-1 files are missing or malformed; the message says which file and why."""
 
 
 class FNC1FileNotFoundError(FNC1DataError, FileNotFoundError):
     """An FNC-1 file named (or implied) by the caller does not exist: a wrong path, not bad data."""
+
+    exit_status = 2
 
 
 def _read_csv(path: Path, required: tuple[str, ...], what: str) -> pd.DataFrame:

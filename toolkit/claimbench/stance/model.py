@@ -34,6 +34,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
+from claimbench.errors import ClaimbenchError
 from claimbench.progress import stage
 
 from ._archive import PLAIN_TYPES, ArchiveLimits, ArchiveRefusedError, load_model_file
@@ -72,7 +73,7 @@ TRUSTED_TYPES: frozenset[str] = PLAIN_TYPES | frozenset(
 """Every type a genuine saved :class:`StanceModel` archive may instantiate, by dotted name."""
 
 
-class UntrustedModelError(ValueError):
+class UntrustedModelError(ClaimbenchError, ValueError):
     """Raised by :func:`load` when an archive would instantiate types outside the allow-list."""
 
 
