@@ -308,12 +308,13 @@ class _Side:
         self.words = words
         self.stems = set(stems)
         self.wordset = set(words)
-        self.content = {w[:6] for w in words if w not in _SKIP}
         self.bigrams = set(itertools.pairwise(stems))
         self.numbers = {n.replace(",", "") for n in _NUMBER.findall(text)}
         # non-stop-words (with repeats) and distinct non-stop-words, each with its stem
-        self.nonstop = [(w, w[:6]) for w in words if w not in STOPWORDS]
-        self.unique = [(w, s) for w, s in dict.fromkeys(self.nonstop)]
+        nonstop = [(w, s) for w, s in zip(words, stems, strict=True) if w not in STOPWORDS]
+        self.nonstop = nonstop
+        self.unique = list(dict.fromkeys(nonstop))
+        self.content = {s for w, s in nonstop if w not in NEGATIONS}
         self.negated = [i for i, w in enumerate(words) if w in NEGATIONS]
         self.opposite = self.wordset & _OPPOSITE_WORDS
         self.refutations = len([w for w in words if w in REFUTATIONS])
@@ -425,16 +426,12 @@ def _hashed(terms: Sequence[list[str]], width: int) -> sp.csr_matrix:
     memo = _HASHES.setdefault(width, {})
     if len(memo) > _HASH_MEMO_LIMIT:
         memo.clear()
-    indptr = [0]
-    indices: list[int] = []
-    get = memo.get
-    for row in terms:
-        for term in row:
-            col = get(term)
-            if col is None:
-                col = memo[term] = _column(term, width)
-            indices.append(col)
-        indptr.append(len(indices))
+    flat = list(itertools.chain.from_iterable(terms))
+    for term in set(flat).difference(memo):
+        memo[term] = _column(term, width)
+    indices = list(map(memo.__getitem__, flat))
+    indptr = np.zeros(len(terms) + 1, dtype=np.int64)
+    np.cumsum([len(row) for row in terms], out=indptr[1:])
     matrix = sp.csr_matrix(
         (np.ones(len(indices)), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
         shape=(len(terms), width),
