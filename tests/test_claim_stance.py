@@ -140,19 +140,6 @@ def test_source_conflicts_uses_the_shipped_claim_model_by_default() -> None:
     assert "claim stance model claim_stance.skops" in given[0].explanation
 
 
-def test_hashed_block_matches_sklearns_hashing_vectorizer() -> None:
-    from sklearn.feature_extraction.text import HashingVectorizer
-
-    from claimbench.stance.pairs import _hashed
-
-    terms = [["h:a", "h:b", "h:a", "x:a|b"], [], ["u:repelled", "n:forces"] * 3]
-    reference = HashingVectorizer(
-        n_features=2**6, analyzer=lambda t: t, alternate_sign=False, norm="l2"
-    ).transform(terms)
-    for _ in range(2):  # the second round reads the memoised columns
-        np.testing.assert_allclose(_hashed(terms, 2**6).toarray(), reference.toarray())
-
-
 def test_svm_probabilities_follow_its_margins_and_the_unrelated_offset() -> None:
     first, second, labels = _sample()
     ua, ub = unrelated_pairs(first, second, rate=0.5, seed=1)

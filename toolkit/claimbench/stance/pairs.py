@@ -38,8 +38,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.preprocessing import normalize
-from sklearn.utils import murmurhash3_32
+from sklearn.feature_extraction.text import HashingVectorizer
 
 FAMILIES: tuple[str, ...] = ("overlap", "negation", "antonymy", "numbers", "hedging", "lexical")
 """Every feature family, in column order."""
@@ -409,36 +408,15 @@ def _lexical_terms(a: _Side, b: _Side, cross_limit: int, bigrams: bool) -> list[
     return terms
 
 
-_HASHES: dict[int, dict[str, int]] = {}
-"""Column of each hashed term, per width: memoised, since the same words recur in every batch."""
-_HASH_MEMO_LIMIT = 1_000_000
-
-
-def _column(term: str, width: int) -> int:
-    """The column sklearn's ``HashingVectorizer`` (signed 32-bit MurmurHash3, seed 0) gives ``term``."""
-    h = int(murmurhash3_32(term, seed=0))
-    return (2147483647 - (width - 1)) % width if h == -2147483648 else abs(h) % width
+def _identity(terms: list[str]) -> list[str]:
+    return terms
 
 
 def _hashed(terms: Sequence[list[str]], width: int) -> sp.csr_matrix:
-    """Term counts hashed into ``width`` columns, each row scaled to unit length (as
-    ``HashingVectorizer(alternate_sign=False, norm="l2")`` does)."""
-    memo = _HASHES.setdefault(width, {})
-    if len(memo) > _HASH_MEMO_LIMIT:
-        memo.clear()
-    flat = list(itertools.chain.from_iterable(terms))
-    for term in set(flat).difference(memo):
-        memo[term] = _column(term, width)
-    indices = list(map(memo.__getitem__, flat))
-    indptr = np.zeros(len(terms) + 1, dtype=np.int64)
-    np.cumsum([len(row) for row in terms], out=indptr[1:])
-    matrix = sp.csr_matrix(
-        (np.ones(len(indices)), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
-        shape=(len(terms), width),
-    )
-    matrix.sum_duplicates()
-    matrix = normalize(matrix, norm="l2", copy=False)
-    return matrix
+    """Term counts hashed into ``width`` columns, each row scaled to unit length (sklearn's Cython
+    hasher: measured faster than a Python memo of term columns)."""
+    hasher = HashingVectorizer(n_features=width, analyzer=_identity, alternate_sign=False, norm="l2")
+    return sp.csr_matrix(hasher.transform(terms))
 
 
 class ClaimPairFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
