@@ -18,12 +18,14 @@ Each pair ``(a, b)`` asks: what is ``b``'s stance towards ``a``? Families, each 
 ``hedging``
     Hedging and attribution cues (said, claimed, reportedly, may, could, rumour, …) and question marks.
 ``lexical``
-    Hashed sparse terms: ``b``'s words, ``b``'s words not aligned to ``a``, and cross pairs of unaligned
-    words (a word of ``a`` with a word of ``b``), as in the lexicalised NLI classifier of Bowman et al.
-    (2015). Hashing keeps the fitted model small: it has no vocabulary to store.
+    Hashed sparse terms: ``b``'s words (and, with ``bigrams``, its word bigrams: its own phrasing),
+    ``b``'s words not aligned to ``a``, and cross pairs of unaligned words (a word of ``a`` with a word
+    of ``b``), as in the lexicalised NLI classifier of Bowman et al. (2015). Hashing keeps the fitted
+    model small: it has no vocabulary to store.
 
-The lexicon is hand-written (no lexical resource installs from the package registries with its data for
-offline use; NLTK's WordNet data is a separate download) and listed here in full.
+The lexicon is hand-written (no lexical resource installs from the package registries with antonym data
+for offline use: ``wn`` and NLTK's WordNet download their data, ``wordnet-lookup`` has no relations) and
+listed here in full.
 """
 
 from __future__ import annotations
