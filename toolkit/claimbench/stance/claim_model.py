@@ -110,7 +110,8 @@ class ClaimStanceModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         if self.classifier == "svm":
             from sklearn.svm import LinearSVC
 
-            return LinearSVC(C=self.c, class_weight=self.class_weight, max_iter=self.max_iter)
+            # liblinear shuffles with a seed drawn from random_state: fixed, so a refit is the same model
+            return LinearSVC(C=self.c, class_weight=self.class_weight, max_iter=self.max_iter, random_state=0)
         if self.classifier == "logistic":
             return LogisticRegression(
                 C=self.c, class_weight=self.class_weight, max_iter=self.max_iter, solver="lbfgs"
