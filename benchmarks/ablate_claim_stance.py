@@ -1,10 +1,11 @@
 """What each claim-pair feature family adds, on development data only.
 
-Fits the shipped model's configuration (``claimbench.stance.claim_training``: same train parts, same
-parameters) once with every family and once without each family in turn (and with the lexical block
-alone), then scores each on the dev parts (``DEV_PARTS``: Emergent ``dev``, Perspectrum ``dev.csv``, SNLI
-and MultiNLI-matched ``dev`` parts). Never reads the Mosul relations. Prints a Markdown table of accuracy,
-macro-F1 (over the labels each part has) and disagree F1.
+Fits the shipped model's configuration (``claimbench.stance.claim_training``: same train parts and
+weights, same made-up unrelated pairs, same parameters) once with every family and once without each
+family in turn (and with the lexical block alone), then scores each on the dev parts (``DEV_PARTS``:
+Emergent ``dev``, Perspectrum ``dev.csv``, SNLI and MultiNLI-matched ``dev`` parts). Never reads the
+Mosul relations. Prints a Markdown table of accuracy, macro-F1 (over the labels each part has) and
+disagree F1.
 
 Usage::
 
@@ -24,14 +25,7 @@ from collections.abc import Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from claimbench.stance.claim_model import ClaimStanceModel  # noqa: E402
-from claimbench.stance.claim_training import (  # noqa: E402
-    DEFAULT_DATA,
-    PARAMS,
-    TRAIN_PARTS,
-    _open,
-    dev_scores,
-    pairs_of,
-)
+from claimbench.stance.claim_training import DEFAULT_DATA, PARAMS, dev_scores, training_pairs  # noqa: E402
 from claimbench.stance.pairs import FAMILIES  # noqa: E402
 
 
@@ -48,12 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--only", help="comma-separated variant names (default: all of them)")
     args = parser.parse_args(argv)
-    first: list[str] = []
-    second: list[str] = []
-    labels: list[str] = []
-    for adapter, name, split, repeat in TRAIN_PARTS:
-        a, b, y = pairs_of(_open(args.data, adapter, name, split))
-        first, second, labels = first + a * repeat, second + b * repeat, labels + y * repeat
+    first, second, labels, weights, _ = training_pairs(args.data)
     chosen = variants()
     if args.only:
         chosen = {k: v for k, v in chosen.items() if k in args.only.split(",")}
@@ -61,7 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     header_done = False
     for label, families in chosen.items():
         started = time.perf_counter()
-        model = ClaimStanceModel(**{**PARAMS, "families": families}).fit(first, second, labels)
+        model = ClaimStanceModel(**{**PARAMS, "families": families}).fit(
+            first, second, labels, sample_weight=weights
+        )
         scores = dev_scores(model, args.data)
         if not header_done:
             print("| variant | " + " | ".join(scores) + " | fit+score s |")

@@ -8,7 +8,9 @@ What it measures
     records (keys, cache writes, the engine and the checker; loading and scoring excluded), pairs/s, and
     the whole run's wall time; the peak resident set size of the process at the end. The baselines, timed
     in the same process on the same pairs: ``source-agreement`` (the FNC-1 rule-based scorer) and
-    ``majority-baseline`` (no work per item: the runner's own cost). Goal: ≥ 5,000 pairs/s.
+    ``majority-baseline`` (no work per item: the runner's own cost), and the bare model (the shipped
+archive's ``predict_proba`` on the same pairs in batches of ``--batch-size``, no runner): the ratio to it
+is what the runner and the checker's verdicts cost. Goal: ≥ 5,000 pairs/s.
 
 Usage::
 
@@ -82,6 +84,26 @@ def synthetic(n_pairs: int, root: Path) -> Path:
     return root
 
 
+def _bare_model_seconds(data: Path, batch_size: int, repeat: int) -> float:
+    """Best time of the shipped model's ``predict_proba`` over the dataset's pairs, batch by batch."""
+    from claimbench.checkers.claim_stance import load_claim_model
+    from claimbench.dataset import load_dataset
+
+    ds = load_dataset(data)
+    pairs = [
+        (ds.claims[r.claim_id].text, ds.claims[str(r.other_claim_id)].text) for r in ds.relations.values()
+    ]
+    model = load_claim_model()
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        for i in range(0, len(pairs), batch_size):
+            batch = pairs[i : i + batch_size]
+            model.predict_proba([a for a, _ in batch], [b for _, b in batch])
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--pairs", type=int, default=20000)
@@ -109,6 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 best_cpu = min(best_cpu, time.process_time() - cpu)
                 best_check = min(best_check, report.checkers[0].wall_seconds)
             results.append((name, best_check, best_wall, best_cpu))
+        bare = _bare_model_seconds(data, args.batch_size, args.repeat)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"{args.pairs} claim pairs · batch {args.batch_size} · serial engine, one core · "
@@ -120,6 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("(run CPU s: this process's CPU time for the whole run, loading and scoring included; on a busy")
     print(" machine it is the steadier figure: pairs / (run CPU s) is a lower bound on one free core's rate)")
     ours = args.pairs / results[0][1]
+    print(f"{'bare model':20} {bare:9.3f} {args.pairs / bare:10.0f}   (predict_proba only, same batches)")
+    print(f"claim-stance through the runner / bare model: {ours / (args.pairs / bare):.2f}× the throughput")
     for name, check, _, _ in results[1:]:
         print(f"claim-stance / {name}: {ours / (args.pairs / check):.2f}× the throughput")
     print(f"peak RSS {peak:.0f} MiB; goal ≥ 5,000 pairs/s: {'met' if ours >= 5000 else 'missed'}")

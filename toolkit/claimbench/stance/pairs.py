@@ -18,12 +18,14 @@ Each pair ``(a, b)`` asks: what is ``b``'s stance towards ``a``? Families, each 
 ``hedging``
     Hedging and attribution cues (said, claimed, reportedly, may, could, rumour, …) and question marks.
 ``lexical``
-    Hashed sparse terms: ``b``'s words, ``b``'s words not aligned to ``a``, and cross pairs of unaligned
-    words (a word of ``a`` with a word of ``b``), as in the lexicalised NLI classifier of Bowman et al.
-    (2015). Hashing keeps the fitted model small: it has no vocabulary to store.
+    Hashed sparse terms: ``b``'s words (and, with ``bigrams``, its word bigrams: its own phrasing),
+    ``b``'s words not aligned to ``a``, and cross pairs of unaligned words (a word of ``a`` with a word
+    of ``b``), as in the lexicalised NLI classifier of Bowman et al. (2015). Hashing keeps the fitted
+    model small: it has no vocabulary to store.
 
-The lexicon is hand-written (no lexical resource installs from the package registries with its data for
-offline use; NLTK's WordNet data is a separate download) and listed here in full.
+The lexicon is hand-written (no lexical resource installs from the package registries with antonym data
+for offline use: ``wn`` and NLTK's WordNet download their data, ``wordnet-lookup`` has no relations) and
+listed here in full.
 """
 
 from __future__ import annotations
@@ -32,7 +34,6 @@ import itertools
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Self
 
 import numpy as np
@@ -279,121 +280,133 @@ def stem(word: str) -> str:
     return word[:6]
 
 
-@dataclass(frozen=True, slots=True)
-class _Side:
-    words: list[str]
-    word_stems: list[str]
-    stems: set[str]
-    content: set[str]
-    bigrams: set[tuple[str, str]]
-    numbers: set[str]
+_SKIP = STOPWORDS | NEGATIONS
+_OPPOSITE_WORDS = frozenset(_OPPOSITE_OF)
 
-    @classmethod
-    def of(cls, text: str) -> _Side:
+
+class _Side:
+    """What the features need of one text, computed once per distinct text (a claim meets many others)."""
+
+    __slots__ = (
+        "bigrams",
+        "content",
+        "hedges",
+        "negated",
+        "nonstop",
+        "numbers",
+        "opposite",
+        "question",
+        "refutations",
+        "stems",
+        "unique",
+        "words",
+        "wordset",
+    )
+
+    def __init__(self, text: str) -> None:
         words = tokens(text)
         stems = [w[:6] for w in words]  # stem(), inlined: this runs for every text
-        skip = STOPWORDS | NEGATIONS
-        return cls(
-            words,
-            stems,
-            set(stems),
-            {s for w, s in zip(words, stems, strict=True) if w not in skip},
-            set(itertools.pairwise(stems)),
-            {n.replace(",", "") for n in _NUMBER.findall(text)},
+        self.words = words
+        self.stems = set(stems)
+        self.wordset = set(words)
+        self.bigrams = set(itertools.pairwise(stems))
+        self.numbers = {n.replace(",", "") for n in _NUMBER.findall(text)}
+        # non-stop-words (with repeats) and distinct non-stop-words, each with its stem
+        nonstop = [(w, s) for w, s in zip(words, stems, strict=True) if w not in STOPWORDS]
+        self.nonstop = nonstop
+        self.unique = list(dict.fromkeys(nonstop))
+        self.content = {s for w, s in nonstop if w not in NEGATIONS}
+        self.negated = [i for i, w in enumerate(words) if w in NEGATIONS]
+        self.opposite = self.wordset & _OPPOSITE_WORDS
+        self.refutations = len([w for w in words if w in REFUTATIONS])
+        self.hedges = len([w for w in words if w in HEDGES])
+        self.question = "?" in text
+
+
+def _cover(common: int, part: int) -> float:
+    return common / part if part else 1.0
+
+
+_DENSE = {"overlap": 10, "negation": 6, "antonymy": 4, "numbers": 5, "hedging": 5}
+_DENSE_FAMILIES = tuple(_DENSE)
+
+
+def _dense_row(a: _Side, b: _Side) -> list[float]:
+    """Every dense column of the pair, in :data:`FAMILIES` order (a subset is selected afterwards)."""
+    a_stems, b_stems = a.stems, b.stems
+    shared = a_stems & b_stems
+    n_shared = len(shared)
+    union = len(a_stems) + len(b_stems) - n_shared
+    n_content = len(a.content & b.content)
+    unaligned = len([s for _, s in b.nonstop if s not in a_stems])
+    na, nb = a.negated, b.negated
+    scoped = False
+    if nb and not na:
+        words = b.words
+        scoped = any(w[:6] in shared and w not in _SKIP for i in nb for w in words[max(0, i - 3) : i + 4])
+    found = 0
+    if a.opposite and b.opposite:
+        wa, wb = a.wordset, b.wordset
+        found = sum(
+            len([y for y in _OPPOSITE_OF[x] & b.opposite if y not in wa]) for x in a.opposite if x not in wb
         )
-
-
-def _cover(part: set[str] | set[tuple[str, str]], whole: set[str] | set[tuple[str, str]]) -> float:
-    return len(part & whole) / len(part) if part else 1.0
-
-
-def _overlap(a: _Side, b: _Side) -> list[float]:
-    union = a.stems | b.stems
-    unaligned = sum(
-        1 for w, s in zip(b.words, b.word_stems, strict=True) if s not in a.stems and w not in STOPWORDS
-    )
+    an, bn = a.numbers, b.numbers
+    common_numbers = bool(an & bn) if an and bn else False
     return [
-        len(a.stems & b.stems) / len(union) if union else 0.0,
-        _cover(b.stems, a.stems),
-        _cover(a.stems, b.stems),
-        _cover(b.content, a.content),
-        _cover(a.content, b.content),
-        _cover(b.bigrams, a.bigrams),
+        # overlap
+        n_shared / union if union else 0.0,
+        _cover(n_shared, len(b_stems)),
+        _cover(n_shared, len(a_stems)),
+        _cover(n_content, len(b.content)),
+        _cover(n_content, len(a.content)),
+        _cover(len(b.bigrams & a.bigrams), len(b.bigrams)),
         math.log1p(len(a.words)),
         math.log1p(len(b.words)),
         math.log1p(unaligned),
         float(unaligned == 0),
-    ]
-
-
-def _negated(side: _Side) -> list[int]:
-    return [i for i, w in enumerate(side.words) if w in NEGATIONS]
-
-
-def _negation(a: _Side, b: _Side) -> list[float]:
-    na, nb = _negated(a), _negated(b)
-    shared = a.stems & b.stems
-    scoped = any(
-        stem(w) in shared and w not in STOPWORDS
-        for i in nb
-        for w in b.words[max(0, i - 3) : i + 4]
-        if w not in NEGATIONS
-    )
-    return [
+        # negation
         float(len(na)),
         float(len(nb)),
         float(bool(na) != bool(nb)),
         float(bool(nb) and not na),
         float(bool(na) and not nb),
-        float(scoped and not na),
+        float(scoped),
+        # antonymy
+        float(found),
+        float(found > 0),
+        float(b.refutations),
+        float(b.refutations > 0 and a.refutations == 0),
+        # numbers
+        float(bool(an)),
+        float(bool(bn)),
+        float(len(bn - an)),
+        float(bool(an) and bool(bn) and not common_numbers),
+        float(common_numbers),
+        # hedging
+        float(b.hedges),
+        float(a.hedges),
+        float(b.hedges > 0 and a.hedges == 0),
+        float(b.question),
+        float(a.question),
     ]
 
 
-def _opposites(a: _Side, b: _Side) -> int:
-    wa, wb = set(a.words), set(b.words)
-    return sum(
-        len({y for y in _OPPOSITE_OF[x] & wb if y not in wa}) for x in wa if x in _OPPOSITE_OF and x not in wb
-    )
-
-
-def _antonymy(a: _Side, b: _Side) -> list[float]:
-    found = _opposites(a, b)
-    refute_b = sum(1 for w in b.words if w in REFUTATIONS)
-    refute_a = sum(1 for w in a.words if w in REFUTATIONS)
-    return [float(found), float(found > 0), float(refute_b), float(refute_b > 0 and refute_a == 0)]
-
-
-def _numbers(a: _Side, b: _Side) -> list[float]:
-    new = b.numbers - a.numbers
-    both = bool(a.numbers) and bool(b.numbers)
-    return [
-        float(bool(a.numbers)),
-        float(bool(b.numbers)),
-        float(len(new)),
-        float(both and not (a.numbers & b.numbers)),
-        float(bool(a.numbers & b.numbers)),
-    ]
-
-
-def _hedging(a: _Side, b: _Side, text_a: str, text_b: str) -> list[float]:
-    hb = sum(1 for w in b.words if w in HEDGES)
-    ha = sum(1 for w in a.words if w in HEDGES)
-    return [float(hb), float(ha), float(hb > 0 and ha == 0), float("?" in text_b), float("?" in text_a)]
-
-
-_DENSE = {"overlap": 10, "negation": 6, "antonymy": 4, "numbers": 5, "hedging": 5}
-
-
-def _lexical_terms(a: _Side, b: _Side, cross_limit: int) -> list[str]:
-    """Terms for the hashing vectoriser: b's words, b's unaligned words, unaligned cross pairs."""
-    terms = [f"h:{w}" for w in b.words]
-    un_b = [w for w in dict.fromkeys(b.words) if w[:6] not in a.stems and w not in STOPWORDS]
-    un_a = [w for w in dict.fromkeys(a.words) if w[:6] not in b.stems and w not in STOPWORDS]
-    terms += [f"u:{w}" for w in un_b]
-    terms += [f"x:{x}|{y}" for x in un_a[:cross_limit] for y in un_b[:cross_limit]]
-    neg_b = any(w in NEGATIONS for w in b.words)
-    if neg_b:
-        terms += [f"n:{w}" for w in b.words if w not in NEGATIONS and w not in STOPWORDS]
+def _lexical_terms(a: _Side, b: _Side, cross_limit: int, bigrams: bool) -> list[str]:
+    """Terms for the hashed block: b's words (and bigrams), b's unaligned words, unaligned cross pairs,
+    and b's content words marked when b negates."""
+    words = b.words
+    terms = ["h:" + w for w in words]
+    if bigrams:
+        terms += [f"b:{x}_{y}" for x, y in itertools.pairwise(words)]
+    a_stems, b_stems = a.stems, b.stems
+    un_b = [w for w, s in b.unique if s not in a_stems]
+    un_a = [w for w, s in a.unique if s not in b_stems]
+    terms += ["u:" + w for w in un_b]
+    if un_a and un_b:
+        ys = un_b[:cross_limit]
+        terms += [f"x:{x}|{y}" for x in un_a[:cross_limit] for y in ys]
+    if b.negated:
+        terms += ["n:" + w for w, _ in b.nonstop if w not in NEGATIONS]
     return terms
 
 
@@ -401,55 +414,63 @@ def _identity(terms: list[str]) -> list[str]:
     return terms
 
 
+def _hashed(terms: Sequence[list[str]], width: int) -> sp.csr_matrix:
+    """Term counts hashed into ``width`` columns, each row scaled to unit length (sklearn's Cython
+    hasher: measured faster than a Python memo of term columns)."""
+    hasher = HashingVectorizer(n_features=width, analyzer=_identity, alternate_sign=False, norm="l2")
+    return sp.csr_matrix(hasher.transform(terms))
+
+
 class ClaimPairFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     """Dense cue features plus hashed lexical terms of ``(a, b)`` text pairs, as one sparse matrix.
 
     ``families``: which of :data:`FAMILIES` to compute (all by default). Dense columns are scaled by
     their training maxima so that one regularisation strength fits both blocks. ``hash_features``: width
-    of the hashed block; ``cross_limit``: unaligned words per side in the cross pairs.
+    of the hashed block; ``cross_limit``: unaligned words per side in the cross pairs; ``bigrams``: also
+    hash ``b``'s own word bigrams (its phrasing: "denies that", "is a hoax").
     """
 
     def __init__(
-        self, families: Sequence[str] = FAMILIES, hash_features: int = 2**17, cross_limit: int = 6
+        self,
+        families: Sequence[str] = FAMILIES,
+        hash_features: int = 2**17,
+        cross_limit: int = 6,
+        bigrams: bool = False,
     ) -> None:
         self.families = families
         self.hash_features = hash_features
         self.cross_limit = cross_limit
+        self.bigrams = bigrams
 
-    def _hasher(self) -> HashingVectorizer:
-        return HashingVectorizer(
-            n_features=self.hash_features,
-            analyzer=_identity,
-            alternate_sign=False,
-            norm="l2",
-        )
+    def _columns(self) -> list[int]:
+        out: list[int] = []
+        start = 0
+        for fam in _DENSE_FAMILIES:
+            if fam in self.families:
+                out += range(start, start + _DENSE[fam])
+            start += _DENSE[fam]
+        return out
 
     def _dense(self, pairs: Sequence[tuple[str, str]]) -> tuple[NDArray[np.float64], list[list[str]]]:
-        fams = [f for f in FAMILIES if f in self.families and f != "lexical"]
-        width = sum(_DENSE[f] for f in fams)
-        out = np.zeros((len(pairs), width))
+        rows: list[list[float]] = []
         terms: list[list[str]] = []
         lexical = "lexical" in self.families
+        cross_limit = self.cross_limit
+        bigrams = getattr(self, "bigrams", False)  # archives saved before the option existed
         sides: dict[str, _Side] = {}  # claims repeat across pairs (one claim, many headlines): analyse once
-        for i, (text_a, text_b) in enumerate(pairs):
-            a = sides.get(text_a) or sides.setdefault(text_a, _Side.of(text_a))
-            b = sides.get(text_b) or sides.setdefault(text_b, _Side.of(text_b))
-            row: list[float] = []
-            for fam in fams:
-                if fam == "overlap":
-                    row += _overlap(a, b)
-                elif fam == "negation":
-                    row += _negation(a, b)
-                elif fam == "antonymy":
-                    row += _antonymy(a, b)
-                elif fam == "numbers":
-                    row += _numbers(a, b)
-                else:
-                    row += _hedging(a, b, text_a, text_b)
-            out[i] = row
+        for text_a, text_b in pairs:
+            a = sides.get(text_a)
+            if a is None:
+                a = sides[text_a] = _Side(text_a)
+            b = sides.get(text_b)
+            if b is None:
+                b = sides[text_b] = _Side(text_b)
+            rows.append(_dense_row(a, b))
             if lexical:
-                terms.append(_lexical_terms(a, b, self.cross_limit))
-        return out, terms
+                terms.append(_lexical_terms(a, b, cross_limit, bigrams))
+        dense = np.asarray(rows, dtype=np.float64).reshape(len(pairs), sum(_DENSE.values()))
+        columns = self._columns()
+        return (dense if len(columns) == dense.shape[1] else dense[:, columns]), terms
 
     def fit(self, pairs: Sequence[tuple[str, str]], y: object = None) -> Self:
         """Learn the dense columns' scale (their maxima on ``pairs``)."""
@@ -466,7 +487,7 @@ class ClaimPairFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         dense, terms = self._dense(pairs)
         blocks = [sp.csr_matrix(dense / self.scale_)]
         if "lexical" in self.families:
-            blocks.append(self._hasher().transform(terms))
+            blocks.append(_hashed(terms, self.hash_features))
         return sp.csr_matrix(sp.hstack(blocks, format="csr"))
 
 
