@@ -145,14 +145,14 @@ def test_svm_probabilities_follow_its_margins_and_the_unrelated_offset() -> None
     ua, ub = unrelated_pairs(first, second, rate=0.5, seed=1)
     first, second = first + ua, second + ub
     labels = labels + ["unrelated"] * len(ua)
-    params = {**SMALL, "classifier": "svm", "c": 0.1, "bigrams": True}
+    params = {**SMALL, "classifier": "svm", "c": 0.1, "bigrams": True, "unrelated_offset": 0.0}
     model = ClaimStanceModel(**params).fit(first, second, labels, sample_weight=[2.0] * len(labels))
     proba = model.predict_proba(first, second)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
     assert model.temperature_ > 0
     svm_labels = model.linear_.predict(model.features_.transform(list(zip(first, second, strict=True))))
     assert model.predict(first, second) == [str(label) for label in svm_labels]
-    shifted = ClaimStanceModel(**params, unrelated_offset=2.0).fit(first, second, labels)
+    shifted = ClaimStanceModel(**{**params, "unrelated_offset": 2.0}).fit(first, second, labels)
     u = STANCE_LABELS.index("unrelated")
     assert (shifted.predict_proba(first, second)[:, u] <= proba[:, u] + 1e-12).all()
     with pytest.raises(ValueError, match="weights"):
@@ -171,3 +171,11 @@ def test_unrelated_pairs_join_texts_of_different_claims_deterministically() -> N
     assert all((x, y) not in real and x not in owners[y] for x, y in zip(a, b, strict=True))
     assert unrelated_pairs(first, second, rate=0.0, seed=7) == ([], [])
     assert unrelated_pairs(["one claim"] * 3, ["x", "y", "z"], rate=1.0, seed=7) == ([], [])
+
+
+def test_the_models_defaults_are_the_shipped_configuration() -> None:
+    """A run's ``fit_on`` (the checker fits ``ClaimStanceModel()``) fits the kind of model that ships."""
+    from claimbench.stance.claim_training import PARAMS
+
+    defaults = ClaimStanceModel().get_params()
+    assert {k: defaults[k] for k in PARAMS} == PARAMS

@@ -83,19 +83,21 @@ class ClaimStanceModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     ``bigrams`` (passed to :class:`ClaimPairFeatures`), ``max_iter``; ``unrelated_offset``: subtracted
     from the ``unrelated`` margin (SVM) or log-probability (logistic) before the softmax, so that a model
     fitted on made-up unrelated pairs says ``unrelated`` only when it is clear (chosen on dev parts).
+    The defaults are the shipped model's configuration
+    (:data:`claimbench.stance.claim_training.PARAMS`), so a run's ``fit_on`` fits the same kind of model.
     """
 
     def __init__(
         self,
-        c: float = 1.0,
+        c: float = 0.1,
         class_weight: str | None = "balanced",
         families: Sequence[str] = FAMILIES,
-        hash_features: int = 2**17,
+        hash_features: int = 2**16,
         cross_limit: int = 6,
         max_iter: int = 2000,
-        classifier: str = "logistic",
-        bigrams: bool = False,
-        unrelated_offset: float = 0.0,
+        classifier: str = "svm",
+        bigrams: bool = True,
+        unrelated_offset: float = 1.0,
     ) -> None:
         self.c = c
         self.class_weight = class_weight
