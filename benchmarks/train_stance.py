@@ -49,9 +49,10 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-rules", action="store_true", help="do not score the rule-based scorer")
     parser.add_argument(
         "--groups",
-        choices=["body", "rumour"],
+        choices=["body", "rumour", "bodyrumour"],
         default="body",
-        help="folds of the out-of-fold linear probabilities: by body, or by rumour (rumour_groups)",
+        help="folds of the out-of-fold linear probabilities: by body, or by rumour (rumour_groups; "
+        "bodyrumour: an unrelated pair goes with its body's rumour)",
     )
     parser.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples (0: none)")
     return parser.parse_args(argv)
@@ -158,7 +159,12 @@ def main(argv: list[str] | None = None) -> int:
     groups = (
         train["Body ID"].tolist()
         if args.groups == "body"
-        else rumour_groups(train_h, train_b, train["Stance"].tolist())
+        else rumour_groups(
+            train_h,
+            train_b,
+            train["Stance"].tolist(),
+            by="body" if args.groups == "bodyrumour" else "headline",
+        )
     )
     print(f"out-of-fold groups: {args.groups} ({len(set(groups))})")
     model.fit(train_h, train_b, train["Stance"].tolist(), groups=groups)
