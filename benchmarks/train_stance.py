@@ -15,6 +15,7 @@ Usage::
 
     PYTHONPATH=toolkit python benchmarks/train_stance.py [--data DIR] [--out PATH] [--threads N]
         [--split claim|body] [--params '{"class_weight_power": 1.0}'] [--no-rules]
+        [--also-disagree-scale 4.0]
 
 The training wall time is measured around ``fit`` only (reading the CSVs takes about a second).
 """
@@ -55,6 +56,13 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         "bodyrumour: an unrelated pair goes with its body's rumour)",
     )
     parser.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples (0: none)")
+    parser.add_argument(
+        "--also-disagree-scale",
+        type=float,
+        action="append",
+        default=[],
+        help="also score the same fitted model with this disagree_scale (a prior shift; repeatable)",
+    )
     return parser.parse_args(argv)
 
 
@@ -176,6 +184,17 @@ def main(argv: list[str] | None = None) -> int:
     model_scores = _print_scores(
         f"StanceModel on {names[1]}", gold, model.predict(dev_h, dev_b), clusters, args.resamples
     )
+    default_scale = model.get_params()["disagree_scale"]
+    for scale in args.also_disagree_scale:
+        model.set_params(disagree_scale=scale)
+        _print_scores(
+            f"StanceModel with disagree_scale={scale} on {names[1]}",
+            gold,
+            model.predict(dev_h, dev_b),
+            clusters,
+            args.resamples,
+        )
+    model.set_params(disagree_scale=default_scale)
     rule_scores = (
         {}
         if args.no_rules
