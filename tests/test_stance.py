@@ -416,3 +416,16 @@ def test_rumour_groups_follow_the_related_pairs() -> None:
     groups = rumour_groups(heads, texts, ["agree", "discuss", "disagree", "agree", "unrelated"])
     assert groups[0] == groups[1] == groups[2]  # h1-a, H1-b, h2-b: one rumour
     assert groups[3] == groups[4] != groups[0]  # h3's unrelated pair joins nothing
+
+
+def test_rumour_groups_by_body_put_an_unrelated_pair_with_its_body() -> None:
+    from claimbench.stance.data import rumour_groups
+
+    heads = ["h1", "h2", "H1", "h3", "h3"]
+    texts = ["a", "b", "b", "c", "a"]
+    labels = ["agree", "discuss", "disagree", "agree", "unrelated"]
+    groups = rumour_groups(heads, texts, labels, by="body")
+    assert groups[0] == groups[1] == groups[2] == groups[4]  # h3's unrelated pair has body "a"
+    assert groups[3] != groups[0]
+    with pytest.raises(ValueError, match="by must be"):
+        rumour_groups(heads, texts, labels, by="claim")

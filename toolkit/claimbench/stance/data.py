@@ -178,8 +178,15 @@ def claim_components(bodies: pd.DataFrame, stances: pd.DataFrame) -> tuple[dict[
     )
 
 
-def rumour_groups(headlines: Sequence[str], bodies: Sequence[str], labels: Sequence[str]) -> list[int]:
+def rumour_groups(
+    headlines: Sequence[str], bodies: Sequence[str], labels: Sequence[str], *, by: str = "headline"
+) -> list[int]:
     """A group id per pair: its rumour, as in :func:`claim_components`, from the texts of the pairs alone.
+
+    ``by`` says whose rumour an ``unrelated`` pair (a headline and a body of different rumours) goes
+    with: the headline's (``"headline"``) or the body's (``"body"``: then a held-out fold never holds a
+    body seen in the other folds, as with body-grouped folds, and its related pairs' headlines are unseen
+    too). Related pairs are in one rumour either way.
 
     For cross-validation inside training data: folds grouped by body still share headlines (a headline
     is paired with several bodies), so a model stacked on out-of-fold probabilities would learn to trust
@@ -196,7 +203,11 @@ def rumour_groups(headlines: Sequence[str], bodies: Sequence[str], labels: Seque
             "Stance": list(labels),
         }
     )
-    head_comp, _ = claim_components(frame_bodies, frame_stances)
+    head_comp, body_comp = claim_components(frame_bodies, frame_stances)
+    if by == "body":
+        return [body_comp[body_id[normalise_text(b)]] for b in bodies]
+    if by != "headline":
+        raise ValueError(f"by must be 'headline' or 'body', not {by!r}")
     return [head_comp[normalise_text(h)] for h in headlines]
 
 
