@@ -37,6 +37,7 @@ from sklearn.model_selection import GroupKFold
 from claimbench.progress import stage
 
 from ._archive import PLAIN_TYPES, ArchiveLimits, ArchiveRefusedError, load_model_file
+from ._forest import predict_proba as booster_proba
 from .data import LABELS
 from .features import PairFeatures, PairTermVectors, _index_unique, make_pairs
 
@@ -255,7 +256,7 @@ class StanceModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             return np.zeros((0, len(LABELS)))
         dense = self.features_.transform(pairs)
         linear = self._linear_proba((self.terms_, self.linear_all_, self.linear_related_), pairs)
-        raw = self.booster_.predict_proba(np.hstack([dense, linear]))
+        raw = booster_proba(self.booster_, np.hstack([dense, linear]))  # small batches: all trees at once
         out = np.zeros((len(pairs), len(LABELS)))
         _place(out, 0, LABELS, self.booster_.classes_, raw)
         return out
