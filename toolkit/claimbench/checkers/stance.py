@@ -17,9 +17,8 @@ Two checkers share one scorer (:mod:`claimbench.stance`):
 
 from __future__ import annotations
 
-import functools
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import combinations
 from pathlib import Path
 from typing import Any, Protocol
@@ -44,9 +43,23 @@ class _Scorer(Protocol):
     def predict_proba(self, headlines: Sequence[str], bodies: Sequence[str]) -> NDArray[np.float64]: ...
 
 
-@functools.lru_cache(maxsize=8)
-def _load_model(path: str, mtime_ns: int, size: int) -> Any:
-    """Load a stance model once per process (the key changes when the file does)."""
+def load_cached_model(path: str | os.PathLike[str], loader: Callable[[Path], Any], missing: str) -> Any:
+    """``loader(path)``, read once per process for each file content (:func:`claimbench.engines.load_once`).
+
+    The one model cache of the learned checkers (``source-agreement``, ``source-conflicts``,
+    ``claim-stance``): each worker process reads a model on its first batch and keeps it for every later
+    batch and run; a replaced file is read afresh. A missing file raises ``FileNotFoundError`` starting
+    with ``missing`` (what the file is and how to make one).
+    """
+    from claimbench.engines import load_once
+
+    file = Path(path).resolve()
+    if not file.is_file():
+        raise FileNotFoundError(missing.format(file=file))
+    return load_once(file, loader)
+
+
+def _read_stance_model(path: Path) -> Any:
     from claimbench.stance.model import load
 
     model, _metadata = load(path)
@@ -58,14 +71,12 @@ def load_model(path: str | os.PathLike[str]) -> Any:
 
     Worker processes each load it on first use and keep it for every later batch.
     """
-    file = Path(path).resolve()
-    if not file.is_file():
-        raise FileNotFoundError(
-            f"stance model file not found: {file}; train one with `claimbench train source-agreement` "
-            "or leave `model` unset to use the rule-based scorer"
-        )
-    stat = file.stat()
-    return _load_model(str(file), stat.st_mtime_ns, stat.st_size)
+    return load_cached_model(
+        path,
+        _read_stance_model,
+        "stance model file not found: {file}; train one with `claimbench train source-agreement` "
+        "or leave `model` unset to use the rule-based scorer",
+    )
 
 
 class _StanceChecker(BaseChecker):
