@@ -154,19 +154,22 @@ class _StanceChecker(BaseChecker):
     ) -> list[Verdict]:
         raise NotImplementedError
 
-    def _verdict(self, rel: Relation, proba: NDArray[np.float64], why: str) -> Verdict:
-        best = int(np.argmax(proba))
-        shown = ", ".join(f"P({label})={p:.2f}" for label, p in zip(STANCE_LABELS, proba, strict=True))
+    def _verdict(self, rel: Relation, proba: NDArray[np.float64] | Sequence[float], why: str) -> Verdict:
+        """The verdict for one row of probabilities (as plain floats: numpy scalars format far slower)."""
+        values = proba.tolist() if isinstance(proba, np.ndarray) else list(proba)
+        best = int(np.argmax(values))
+        label = STANCE_LABELS[best]
+        shown = ", ".join(f"P({name})={p:.2f}" for name, p in zip(STANCE_LABELS, values, strict=True))
         return Verdict(
             item_id=rel.id,
             checker=self.name,
             checker_version=self.version,
-            label=STANCE_LABELS[best],
-            score=float(np.clip(proba[best], 0.0, 1.0)),
-            explanation=f"{shown} → {STANCE_LABELS[best]}; {why}",
+            label=label,
+            score=min(max(values[best], 0.0), 1.0),
+            explanation=f"{shown} → {label}; {why}",
             evidence=tuple(
-                Evidence(description=f"P({label})", value=round(float(p), 6))
-                for label, p in zip(STANCE_LABELS, proba, strict=True)
+                Evidence(description=f"P({name})", value=round(p, 6))
+                for name, p in zip(STANCE_LABELS, values, strict=True)
             ),
         )
 
@@ -189,9 +192,9 @@ class SourceAgreementChecker(_StanceChecker):
         context: Context,
     ) -> list[Verdict]:
         proba = scorer.predict_proba([h for _, _, h, _ in ready], [b for _, _, _, b in ready])
+        why = f"by {described}"
         return [
-            self._verdict(rel, row, f"by {described}")
-            for (_, rel, _, _), row in zip(ready, proba, strict=True)
+            self._verdict(rel, row, why) for (_, rel, _, _), row in zip(ready, proba.tolist(), strict=True)
         ]
 
 

@@ -101,9 +101,12 @@ def _leaves(forest: _Forest, X: NDArray[np.float64]) -> NDArray[np.intp]:  # noq
     base = np.repeat(np.arange(m, dtype=np.intp) * n_features, n_trees)  # each pair's row in ``values``
     pair = np.arange(m * n_trees, dtype=np.intp)
     leaf = np.empty(m * n_trees, dtype=np.intp)
+    missing = bool(np.isnan(values).any())
     while pair.size:
         x = values[base + forest.feature[node]]
-        go_left = (x <= forest.threshold[node]) | (np.isnan(x) & forest.missing_left[node])
+        go_left = x <= forest.threshold[node]
+        if missing:  # NaN <= t is False: a missing value goes where the split learnt to send it
+            go_left |= np.isnan(x) & forest.missing_left[node]
         node = forest.child[go_left * n_nodes + node]
         done = forest.is_leaf[node]
         leaf[pair[done]] = node[done]
@@ -115,12 +118,12 @@ def _raw(forest: _Forest, baseline: NDArray[np.float64], X: NDArray[np.float64])
     """Baseline plus every tree's leaf value, added tree by tree in the booster's order (as it does)."""
     n = X.shape[0]
     k = forest.n_classes
-    raw = np.zeros((n, k), dtype=np.float64, order="F")
-    raw += baseline
-    values = forest.value[_leaves(forest, X)].reshape(n, forest.n_iterations, k)
-    for i in range(forest.n_iterations):
-        raw += values[:, i, :]
-    return raw
+    terms = np.empty((n, forest.n_iterations + 1, k), dtype=np.float64)
+    terms[:, 0, :] = 0.0
+    terms[:, 0, :] += baseline  # as the booster starts: zeros, plus the baseline
+    terms[:, 1:, :] = forest.value[_leaves(forest, X)].reshape(n, forest.n_iterations, k)
+    # accumulate adds strictly left to right (no pairwise summation), tree after tree as the booster does
+    return np.asfortranarray(np.add.accumulate(terms, axis=1)[:, -1, :])
 
 
 def predict_proba(booster: Any, X: NDArray[np.float64]) -> NDArray[np.float64]:  # noqa: N803
