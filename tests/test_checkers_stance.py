@@ -98,17 +98,22 @@ def model_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_small_batches_give_the_verdicts_of_one_batch(model_file: Path) -> None:
-    """Streaming through the checker (batches of 1 and 7, warm per-text caches) changes no number."""
+def test_small_batches_give_the_verdicts_of_one_batch(
+    model_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Streaming through the checker (batches of 1 and 7, warm per-text caches, the trees walked by
+    ``stance._forest``) gives the verdicts of one batch scored by scikit-learn's own booster path."""
     from claimbench.engines import forget_loaded
-    from claimbench.stance import features
+    from claimbench.stance import _forest, features
 
     ds = fnc1.load(SAMPLE / "train_bodies.csv", SAMPLE / "train_stances.csv")
     items, context = ds.items("source_agreement"), ds.context()
     checker = SourceAgreementChecker(model=str(model_file))
     forget_loaded()
     features._CACHES.clear()
-    whole = checker.check(items, context)
+    with monkeypatch.context() as patch:
+        patch.setattr(_forest, "SMALL_BATCH", 0)  # every batch through scikit-learn's predict_proba
+        whole = checker.check(items, context)
     for size in (1, 7):
         features._CACHES.clear()
         parts = [v for i in range(0, len(items), size) for v in checker.check(items[i : i + size], context)]
