@@ -669,10 +669,8 @@ class PairTermVectors(_CompactState, TransformerMixin, BaseEstimator):  # type: 
             empty = self.vectorizer_.transform([])
             h_vec = b_vec = empty
         else:
-            h_rows = cache.many("h", uniq_h, self._vectors)
-            b_rows = cache.many("b", uniq_b, self._vectors)
-            h_vec = _stack_rows([h_rows[i] for i in h_idx])
-            b_vec = _stack_rows([b_rows[i] for i in b_idx])
+            h_vec = _stack_rows(cache.many("h", uniq_h, self._vectors))[h_idx]
+            b_vec = _stack_rows(cache.many("b", uniq_b, self._vectors))[b_idx]
         blocks = [h_vec, b_vec]
         if self.product:
             blocks.append(sp.csr_matrix(h_vec.multiply(b_vec)))
