@@ -52,3 +52,14 @@ def test_unexpected_input_is_left_to_scikit_learn() -> None:
     np.testing.assert_array_equal(_forest.predict_proba(booster, as_float32), expected)
     with pytest.raises(ValueError, match="0 sample"):  # no rows: scikit-learn refuses, and so does this
         _forest.predict_proba(booster, x[:0])
+
+
+def test_a_refit_booster_is_flattened_again() -> None:
+    x, y = _data(300, 3)
+    booster = HistGradientBoostingClassifier(max_iter=5, random_state=0).fit(x, y)
+    before = _forest.predict_proba(booster, x[:10])
+    booster.set_params(max_iter=10, warm_start=True).fit(x, y)  # same object, more trees
+    np.testing.assert_array_equal(_forest.predict_proba(booster, x[:10]), booster.predict_proba(x[:10]))
+    booster.set_params(warm_start=False, learning_rate=0.5).fit(x[::-1], y[::-1])  # new trees
+    np.testing.assert_array_equal(_forest.predict_proba(booster, x[:10]), booster.predict_proba(x[:10]))
+    assert not np.array_equal(before, booster.predict_proba(x[:10]))

@@ -37,6 +37,7 @@ class _Forest:
     n_iterations: int
     n_classes: int
     n_features: int
+    source: list[Any]  # the booster's list of trees when flattened: a refit replaces or extends it
 
 
 _FORESTS: weakref.WeakKeyDictionary[object, _Forest | None] = weakref.WeakKeyDictionary()
@@ -76,18 +77,21 @@ def _compile(booster: Any) -> _Forest | None:
             n_iterations=len(predictors),
             n_classes=n_classes,
             n_features=n_features,
+            source=predictors,
         )
     except (AttributeError, KeyError, IndexError, TypeError, ValueError):
         return None
 
 
 def _forest(booster: Any) -> _Forest | None:
-    """``booster``'s flattened trees, built once per booster object."""
-    try:
-        return _FORESTS[booster]
-    except KeyError:
+    """``booster``'s flattened trees, built once per booster and fit (a refit booster is flattened again)."""
+    forest = _FORESTS.get(booster)
+    trees = getattr(booster, "_predictors", None)
+    if booster not in _FORESTS or (
+        forest is not None and (forest.source is not trees or forest.n_iterations != len(forest.source))
+    ):
         forest = _FORESTS[booster] = _compile(booster)
-        return forest
+    return forest
 
 
 def _leaves(forest: _Forest, X: NDArray[np.float64]) -> NDArray[np.intp]:  # noqa: N803
