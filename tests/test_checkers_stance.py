@@ -87,3 +87,60 @@ def test_trained_model_file_is_loaded_by_path(tmp_path: Path) -> None:
     verdicts = SourceAgreementChecker(model=str(out)).check(ds.items("source_agreement"), ds.context())
     assert all(v.error is None and "stance model stance.skops" in v.explanation for v in verdicts)
     assert [p.name for p in tmp_path.iterdir()] == ["stance.skops"]  # written atomically, no leftovers
+
+
+@pytest.fixture(scope="module")
+def model_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from claimbench.stance.training import train_fnc1
+
+    out = tmp_path_factory.mktemp("model") / "stance.skops"
+    train_fnc1(SAMPLE, out, split="all", params={"svd_components": 10, "max_iter": 30, "n_folds": 2})
+    return out
+
+
+def test_small_batches_give_the_verdicts_of_one_batch(
+    model_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Streaming through the checker (batches of 1 and 7, warm per-text caches, the trees walked by
+    ``stance._forest``) gives the verdicts of one batch scored by scikit-learn's own booster path."""
+    from claimbench.engines import forget_loaded
+    from claimbench.stance import _forest, features
+
+    ds = fnc1.load(SAMPLE / "train_bodies.csv", SAMPLE / "train_stances.csv")
+    items, context = ds.items("source_agreement"), ds.context()
+    checker = SourceAgreementChecker(model=str(model_file))
+    forget_loaded()
+    features._CACHES.clear()
+    with monkeypatch.context() as patch:
+        patch.setattr(_forest, "SMALL_BATCH", 0)  # every batch through scikit-learn's predict_proba
+        whole = checker.check(items, context)
+    for size in (1, 7):
+        features._CACHES.clear()
+        parts = [v for i in range(0, len(items), size) for v in checker.check(items[i : i + size], context)]
+        assert parts == whole
+    assert all(v.error is None for v in whole)
+
+
+def test_both_model_loaders_read_a_file_once_per_content(model_file: Path, tmp_path: Path) -> None:
+    """``load_model`` and ``load_claim_model`` share one cache (engines.load_once), keyed by content."""
+    import shutil
+
+    from claimbench import engines
+    from claimbench.checkers.claim_stance import DEFAULT_MODEL, load_claim_model
+    from claimbench.checkers.stance import load_model
+
+    engines.forget_loaded()
+    copy = tmp_path / "copy.skops"
+    shutil.copyfile(model_file, copy)
+    first = load_model(copy)
+    assert load_model(str(copy)) is first
+    assert load_claim_model() is load_claim_model(DEFAULT_MODEL)
+    loaded = [path for path, _ in engines.LOADS[-2:]]
+    assert loaded == [str(copy.resolve()), str(DEFAULT_MODEL.resolve())]
+    shutil.copyfile(DEFAULT_MODEL, copy)  # another model under the same name is read afresh
+    assert type(load_claim_model(copy)) is type(load_claim_model())
+    assert engines.LOADS[-1] == (str(copy.resolve()), engines.file_sha256(DEFAULT_MODEL))
+    with pytest.raises(FileNotFoundError, match=r"^stance model file not found: .*claimbench train"):
+        load_model(tmp_path / "absent.skops")
+    with pytest.raises(FileNotFoundError, match=r"^claim stance model file not found: .*claim_training"):
+        load_claim_model(tmp_path / "absent.skops")

@@ -391,6 +391,22 @@ def test_batches_score_like_one_batch_and_reuse_analysed_texts(
     assert len(analysed) == 2
 
 
+def test_stacked_rows_are_scipys_vstack() -> None:
+    import scipy.sparse as sp
+
+    from claimbench.stance.features import _stack_rows
+
+    dense = np.random.default_rng(0).random((30, 40)).astype(np.float32)
+    dense[dense < 0.8] = 0.0
+    dense[5] = 0.0  # an empty row
+    matrix = sp.csr_matrix(dense)
+    blocks = [matrix[i] for i in (3, 5, 3, 29)] + [matrix[7:12], matrix[0:0], matrix[20:30]]
+    got, want = _stack_rows(blocks), sp.vstack(blocks, format="csr")
+    assert got.shape == want.shape
+    for part in ("data", "indices", "indptr"):
+        np.testing.assert_array_equal(getattr(got, part), getattr(want, part))
+
+
 def test_text_cache_is_bounded() -> None:
     from claimbench.stance.features import _TextCache
 

@@ -11,21 +11,19 @@ relations given. Archives load only through the trusted-types path
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from claimbench.checkers.stance import SourceAgreementChecker, _texts
+from claimbench.checkers.stance import SourceAgreementChecker, _texts, load_cached_model
 from claimbench.records import Context, Item, Relation
 
 DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "stance" / "claim_stance.skops"
 """The claim-pair stance model shipped in the package (see README: which data it was fitted on)."""
 
 
-@functools.lru_cache(maxsize=8)
-def _load(path: str, mtime_ns: int, size: int) -> Any:
+def _read_claim_model(path: Path) -> Any:
     from claimbench.stance.claim_model import load
 
     model, _metadata = load(path)
@@ -34,15 +32,13 @@ def _load(path: str, mtime_ns: int, size: int) -> Any:
 
 def load_claim_model(path: str | os.PathLike[str] | None = None) -> Any:
     """The :class:`~claimbench.stance.claim_model.ClaimStanceModel` in ``path`` (default: the shipped one),
-    loaded at most once per process."""
-    file = Path(path if path is not None else DEFAULT_MODEL).resolve()
-    if not file.is_file():
-        raise FileNotFoundError(
-            f"claim stance model file not found: {file}; build it with "
-            "`python -m claimbench.stance.claim_training --out PATH`"
-        )
-    stat = file.stat()
-    return _load(str(file), stat.st_mtime_ns, stat.st_size)
+    loaded at most once per process (:func:`~claimbench.checkers.stance.load_cached_model`)."""
+    return load_cached_model(
+        path if path is not None else DEFAULT_MODEL,
+        _read_claim_model,
+        "claim stance model file not found: {file}; build it with "
+        "`python -m claimbench.stance.claim_training --out PATH`",
+    )
 
 
 class ClaimStanceChecker(SourceAgreementChecker):

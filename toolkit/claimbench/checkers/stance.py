@@ -17,9 +17,8 @@ Two checkers share one scorer (:mod:`claimbench.stance`):
 
 from __future__ import annotations
 
-import functools
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import combinations
 from pathlib import Path
 from typing import Any, Protocol
@@ -44,9 +43,23 @@ class _Scorer(Protocol):
     def predict_proba(self, headlines: Sequence[str], bodies: Sequence[str]) -> NDArray[np.float64]: ...
 
 
-@functools.lru_cache(maxsize=8)
-def _load_model(path: str, mtime_ns: int, size: int) -> Any:
-    """Load a stance model once per process (the key changes when the file does)."""
+def load_cached_model(path: str | os.PathLike[str], loader: Callable[[Path], Any], missing: str) -> Any:
+    """``loader(path)``, read once per process for each file content (:func:`claimbench.engines.load_once`).
+
+    The one model cache of the learned checkers (``source-agreement``, ``source-conflicts``,
+    ``claim-stance``): each worker process reads a model on its first batch and keeps it for every later
+    batch and run; a replaced file is read afresh. A missing file raises ``FileNotFoundError`` starting
+    with ``missing`` (what the file is and how to make one).
+    """
+    from claimbench.engines import load_once
+
+    file = Path(path).resolve()
+    if not file.is_file():
+        raise FileNotFoundError(missing.format(file=file))
+    return load_once(file, loader)
+
+
+def _read_stance_model(path: Path) -> Any:
     from claimbench.stance.model import load
 
     model, _metadata = load(path)
@@ -58,14 +71,12 @@ def load_model(path: str | os.PathLike[str]) -> Any:
 
     Worker processes each load it on first use and keep it for every later batch.
     """
-    file = Path(path).resolve()
-    if not file.is_file():
-        raise FileNotFoundError(
-            f"stance model file not found: {file}; train one with `claimbench train source-agreement` "
-            "or leave `model` unset to use the rule-based scorer"
-        )
-    stat = file.stat()
-    return _load_model(str(file), stat.st_mtime_ns, stat.st_size)
+    return load_cached_model(
+        path,
+        _read_stance_model,
+        "stance model file not found: {file}; train one with `claimbench train source-agreement` "
+        "or leave `model` unset to use the rule-based scorer",
+    )
 
 
 class _StanceChecker(BaseChecker):
@@ -143,19 +154,22 @@ class _StanceChecker(BaseChecker):
     ) -> list[Verdict]:
         raise NotImplementedError
 
-    def _verdict(self, rel: Relation, proba: NDArray[np.float64], why: str) -> Verdict:
-        best = int(np.argmax(proba))
-        shown = ", ".join(f"P({label})={p:.2f}" for label, p in zip(STANCE_LABELS, proba, strict=True))
+    def _verdict(self, rel: Relation, proba: NDArray[np.float64] | Sequence[float], why: str) -> Verdict:
+        """The verdict for one row of probabilities (as plain floats: numpy scalars format far slower)."""
+        values = proba.tolist() if isinstance(proba, np.ndarray) else list(proba)
+        best = int(np.argmax(values))
+        label = STANCE_LABELS[best]
+        shown = ", ".join(f"P({name})={p:.2f}" for name, p in zip(STANCE_LABELS, values, strict=True))
         return Verdict(
             item_id=rel.id,
             checker=self.name,
             checker_version=self.version,
-            label=STANCE_LABELS[best],
-            score=float(np.clip(proba[best], 0.0, 1.0)),
-            explanation=f"{shown} → {STANCE_LABELS[best]}; {why}",
+            label=label,
+            score=min(max(values[best], 0.0), 1.0),
+            explanation=f"{shown} → {label}; {why}",
             evidence=tuple(
-                Evidence(description=f"P({label})", value=round(float(p), 6))
-                for label, p in zip(STANCE_LABELS, proba, strict=True)
+                Evidence(description=f"P({name})", value=round(p, 6))
+                for name, p in zip(STANCE_LABELS, values, strict=True)
             ),
         )
 
@@ -178,9 +192,9 @@ class SourceAgreementChecker(_StanceChecker):
         context: Context,
     ) -> list[Verdict]:
         proba = scorer.predict_proba([h for _, _, h, _ in ready], [b for _, _, _, b in ready])
+        why = f"by {described}"
         return [
-            self._verdict(rel, row, f"by {described}")
-            for (_, rel, _, _), row in zip(ready, proba, strict=True)
+            self._verdict(rel, row, why) for (_, rel, _, _), row in zip(ready, proba.tolist(), strict=True)
         ]
 
 

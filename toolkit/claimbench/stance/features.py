@@ -215,6 +215,23 @@ def _index_unique(texts: Sequence[str]) -> tuple[list[str], NDArray[np.intp]]:
     return list(position), index
 
 
+def _stack_rows(blocks: Sequence[sp.csr_matrix | None]) -> sp.csr_matrix:
+    """``sp.vstack(blocks, format="csr")`` for CSR blocks of one width: the same arrays in the same order,
+    without scipy's per-block checks, which cost more than the copying for a batch of short rows."""
+    parts = [b for b in blocks if b is not None]
+    if not parts or len(parts) != len(blocks) or len({b.shape[1] for b in parts}) != 1:
+        return sp.csr_matrix(sp.vstack(blocks, format="csr"))  # scipy's own answer, or its error
+    first = [int(b.indptr[0]) for b in parts]
+    last = [int(b.indptr[-1]) for b in parts]
+    starts = np.cumsum([0] + [hi - lo for lo, hi in zip(first, last, strict=True)])
+    data = np.concatenate([b.data[lo:hi] for b, lo, hi in zip(parts, first, last, strict=True)])
+    indices = np.concatenate([b.indices[lo:hi] for b, lo, hi in zip(parts, first, last, strict=True)])
+    indptr = np.concatenate(
+        [[0]] + [b.indptr[1:] - lo + at for b, lo, at in zip(parts, first, starts[:-1], strict=True)]
+    )
+    return sp.csr_matrix((data, indices, indptr), shape=(sum(b.shape[0] for b in parts), parts[0].shape[1]))
+
+
 def _rowwise_cosine(
     a: sp.csr_matrix, a_index: NDArray[np.intp], b: sp.csr_matrix, b_index: NDArray[np.intp]
 ) -> NDArray[np.float64]:
@@ -474,10 +491,10 @@ class PairFeatures(_CompactState, TransformerMixin, BaseEstimator):  # type: ign
         texts: list[_Prepared] = cache.many("b", uniq_b, self._prepare_bodies)
         h_docs = [h.doc for h in heads]
         b_docs = [b.doc for b in texts]
-        h_vec = sp.vstack([h.vec for h in heads], format="csr")
-        b_vec = sp.vstack([b.vec for b in texts], format="csr")
-        lead_vec = sp.vstack([b.lead for b in texts], format="csr")
-        s_vec = sp.vstack([b.sentences for b in texts], format="csr")
+        h_vec = _stack_rows([h.vec for h in heads])
+        b_vec = _stack_rows([b.vec for b in texts])
+        lead_vec = _stack_rows([b.lead for b in texts])
+        s_vec = _stack_rows([b.sentences for b in texts])
         sentence_counts = [b.sentences.shape[0] if b.sentences is not None else 0 for b in texts]
         cos = _rowwise_cosine(h_vec, h_idx, b_vec, b_idx)
         cos_lead = _rowwise_cosine(h_vec, h_idx, lead_vec, b_idx)
@@ -652,8 +669,8 @@ class PairTermVectors(_CompactState, TransformerMixin, BaseEstimator):  # type: 
             empty = self.vectorizer_.transform([])
             h_vec = b_vec = empty
         else:
-            h_vec = sp.vstack(cache.many("h", uniq_h, self._vectors), format="csr")[h_idx]
-            b_vec = sp.vstack(cache.many("b", uniq_b, self._vectors), format="csr")[b_idx]
+            h_vec = _stack_rows(cache.many("h", uniq_h, self._vectors))[h_idx]
+            b_vec = _stack_rows(cache.many("b", uniq_b, self._vectors))[b_idx]
         blocks = [h_vec, b_vec]
         if self.product:
             blocks.append(sp.csr_matrix(h_vec.multiply(b_vec)))

@@ -42,6 +42,7 @@ from claimbench.errors import ClaimbenchError
 from claimbench.progress import stage
 
 from ._archive import PLAIN_TYPES, ArchiveLimits, ArchiveRefusedError, load_model_file
+from ._forest import predict_proba as booster_proba
 from .cues import PairCues
 from .data import LABELS, rumour_groups
 from .features import PairFeatures, PairTermVectors, _index_unique, make_pairs
@@ -360,12 +361,12 @@ class StanceModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             view = getattr(self, "linear_view", "full")
             linear = self._linear_proba((self.terms_, self.linear_all_, self.linear_related_), pairs, view)
         x = np.hstack([dense, linear])
-        raw = self.booster_.predict_proba(x)
+        raw = booster_proba(self.booster_, x)  # small batches: all trees at once
         out = np.zeros((len(pairs), len(LABELS)))
         stance: HistGradientBoostingClassifier | None = getattr(self, "stance_booster_", None)
         if stance is not None:
             p_related = raw[:, list(self.booster_.classes_).index("related")]
-            _place(out, 0, LABELS[:3], stance.classes_, stance.predict_proba(x))
+            _place(out, 0, LABELS[:3], stance.classes_, booster_proba(stance, x))
             out[:, :3] *= p_related[:, None]
             out[:, 3] = 1.0 - p_related
         else:
