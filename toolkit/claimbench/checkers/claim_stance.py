@@ -11,34 +11,18 @@ relations given. Archives load only through the trusted-types path
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from claimbench.checkers.stance import SourceAgreementChecker, _texts, load_cached_model
+from claimbench.checkers.stance import SourceAgreementChecker, _texts, load_claim_model
 from claimbench.records import Context, Item, Relation
+from claimbench.stance import SHIPPED_CLAIM_MODEL
 
-DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "stance" / "claim_stance.skops"
+DEFAULT_MODEL = SHIPPED_CLAIM_MODEL
 """The claim-pair stance model shipped in the package (see README: which data it was fitted on)."""
 
-
-def _read_claim_model(path: Path) -> Any:
-    from claimbench.stance.claim_model import load
-
-    model, _metadata = load(path)
-    return model
-
-
-def load_claim_model(path: str | os.PathLike[str] | None = None) -> Any:
-    """The :class:`~claimbench.stance.claim_model.ClaimStanceModel` in ``path`` (default: the shipped one),
-    loaded at most once per process (:func:`~claimbench.checkers.stance.load_cached_model`)."""
-    return load_cached_model(
-        path if path is not None else DEFAULT_MODEL,
-        _read_claim_model,
-        "claim stance model file not found: {file}; build it with "
-        "`python -m claimbench.stance.claim_training --out PATH`",
-    )
+__all__ = ["DEFAULT_MODEL", "ClaimStanceChecker", "load_claim_model"]
 
 
 class ClaimStanceChecker(SourceAgreementChecker):

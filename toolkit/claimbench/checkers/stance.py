@@ -26,7 +26,7 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from claimbench.checkers.base import BaseChecker, CheckerEnvironmentError
+from claimbench.checkers.base import BaseChecker, CheckerEnvironmentError, failure_message
 from claimbench.records import (
     SOURCE_AGREEMENT,
     STANCE_LABELS,
@@ -37,6 +37,7 @@ from claimbench.records import (
     Relation,
     Verdict,
 )
+from claimbench.stance import SHIPPED_CLAIM_MODEL
 
 
 class _Scorer(Protocol):
@@ -64,6 +65,25 @@ def _read_stance_model(path: Path) -> Any:
 
     model, _metadata = load(path)
     return model
+
+
+def _read_claim_model(path: Path) -> Any:
+    from claimbench.stance.claim_model import load
+
+    model, _metadata = load(path)
+    return model
+
+
+def load_claim_model(path: str | os.PathLike[str] | None = None) -> Any:
+    """The :class:`~claimbench.stance.claim_model.ClaimStanceModel` in ``path`` (default: the shipped one,
+    :data:`claimbench.stance.SHIPPED_CLAIM_MODEL`), loaded at most once per process
+    (:func:`load_cached_model`)."""
+    return load_cached_model(
+        path if path is not None else SHIPPED_CLAIM_MODEL,
+        _read_claim_model,
+        "claim stance model file not found: {file}; build it with "
+        "`python -m claimbench.stance.claim_training --out PATH`",
+    )
 
 
 def load_model(path: str | os.PathLike[str]) -> Any:
@@ -123,7 +143,7 @@ class _StanceChecker(BaseChecker):
                 head, body = _texts(item, context)
                 ready.append((i, item, head, body))
             except Exception as exc:  # noqa: BLE001 - recorded in the item's verdict
-                verdicts[i] = Verdict.failed(item.id, self.name, self.version, f"{type(exc).__name__}: {exc}")
+                verdicts[i] = Verdict.failed(item.id, self.name, self.version, failure_message(exc))
         if ready:
             loaded = False
             try:
@@ -140,7 +160,7 @@ class _StanceChecker(BaseChecker):
                         rel.id,
                         self.name,
                         self.version,
-                        f"{type(exc).__name__}: {exc}",
+                        failure_message(exc),
                         environment=environment,
                     )
         return [v for v in verdicts if v is not None]
@@ -212,13 +232,11 @@ class SourceConflictChecker(_StanceChecker):
     def _scorer(self) -> tuple[_Scorer, str]:
         """As the base, except that without a model file or a fit it uses the shipped claim-pair model
         (``claim-stance``), made for two short claims, and ``model`` may name either kind of archive."""
-        from claimbench.checkers.claim_stance import DEFAULT_MODEL, load_claim_model
-
         if getattr(self, "model_", None) is None:
             if self.model is not None and _is_claim_archive(self.model):
                 return load_claim_model(self.model), f"the claim stance model {Path(self.model).name}"
-            if self.model is None and DEFAULT_MODEL.is_file():
-                return load_claim_model(), f"the claim stance model {DEFAULT_MODEL.name} (shipped)"
+            if self.model is None and SHIPPED_CLAIM_MODEL.is_file():
+                return load_claim_model(), f"the claim stance model {SHIPPED_CLAIM_MODEL.name} (shipped)"
         return super()._scorer()
 
     def _judge(

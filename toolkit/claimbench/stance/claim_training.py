@@ -197,11 +197,11 @@ def train(data: Path, out: Path, params: dict[str, Any] | None = None) -> dict[s
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: build the model; exit 2 when the data folder is missing."""
-    from claimbench.checkers.claim_stance import DEFAULT_MODEL
+    from claimbench.stance import SHIPPED_CLAIM_MODEL
 
     parser = argparse.ArgumentParser(prog="python -m claimbench.stance.claim_training", description=__doc__)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder")
-    parser.add_argument("--out", type=Path, default=DEFAULT_MODEL, help="where to write the archive")
+    parser.add_argument("--out", type=Path, default=SHIPPED_CLAIM_MODEL, help="where to write the archive")
     args = parser.parse_args(argv)
     missing = [name for _, name, _, _ in TRAIN_PARTS if not (args.data / name).is_file()]
     if missing:
