@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from claimbench.stance.cues import PairCues
 from claimbench.stance.data import LABELS, attach_bodies, read_fnc1
@@ -129,3 +131,44 @@ def test_dataframe_input_matches_pairs() -> None:
     frame = pd.DataFrame({"Headline": [HEADLINE, HEADLINE], "articleBody": [NEAR, FAR]})
     cues = PairCues(topics=0).fit(pairs)
     np.testing.assert_array_equal(cues.transform(frame), cues.transform(pairs))
+
+
+@given(
+    anchors=st.lists(st.integers(0, 60), min_size=1, max_size=12),
+    points=st.lists(st.tuples(st.integers(0, 60), st.integers(0, 3)), max_size=20),
+    window=st.integers(0, 10),
+)
+def test_near_by_cue_counts_what_a_plain_loop_counts(
+    anchors: list[int], points: list[tuple[int, int]], window: int
+) -> None:
+    from claimbench.stance.cues import _near_by_cue
+
+    expected = np.zeros(4)
+    for position, cue in points:
+        if any(abs(position - a) <= window for a in anchors):
+            expected[cue] += 1
+    got = _near_by_cue(
+        np.sort(np.asarray(anchors, dtype=np.intp)),
+        np.asarray([p for p, _ in points], dtype=np.intp),
+        np.asarray([c for _, c in points], dtype=np.intp),
+        window,
+    )
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_analysis_without_ngrams_differs_only_in_the_ngram_fields() -> None:
+    from dataclasses import fields
+
+    from claimbench.stance.features import _analyse
+
+    text = "Officials deny the report. It was not a hoax, they said? Others claim it is true."
+    full, light = _analyse(text, 2), _analyse(text, 2, ngrams=False)
+    skipped = {"counts", "bigrams", "chars"}
+    for f in fields(full):
+        a, b = getattr(full, f.name), getattr(light, f.name)
+        if f.name in skipped:
+            assert not b
+        elif isinstance(a, np.ndarray):
+            np.testing.assert_array_equal(a, b)
+        else:
+            assert a == b, f.name

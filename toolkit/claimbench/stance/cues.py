@@ -62,6 +62,11 @@ class _Body:
     n_tokens: int
     topics: NDArray[np.float64]
     lead_topics: NDArray[np.float64]
+    lead_words: frozenset[str]
+    rest_words: frozenset[str]
+    first_words: frozenset[str]
+    cue_points: NDArray[np.intp]  # every cue word's position, cue by cue (``cue_of`` says which)
+    cue_of: NDArray[np.intp]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,14 +88,19 @@ def _positions(stems: Sequence[str]) -> tuple[dict[str, list[int]], tuple[NDArra
     return where, tuple(np.asarray(p, dtype=np.intp) for p in cues)
 
 
-def _near(anchors: NDArray[np.intp], points: NDArray[np.intp], window: int) -> int:
-    """How many of ``points`` lie within ``window`` of some anchor (``anchors`` sorted, non-empty)."""
+def _near_by_cue(
+    anchors: NDArray[np.intp], points: NDArray[np.intp], cue_of: NDArray[np.intp], window: int
+) -> NDArray[np.float64]:
+    """How many cue words of each lexicon lie within ``window`` tokens of some anchor (``anchors``: sorted,
+    non-empty): ``points`` are all cue positions, ``cue_of`` their lexicon; one numpy pass per pair."""
     if not len(points):
-        return 0
+        return np.zeros(_N_CUES)
     at = np.searchsorted(anchors, points)
-    before = np.abs(points - anchors[np.clip(at - 1, 0, len(anchors) - 1)])
-    after = np.abs(anchors[np.clip(at, 0, len(anchors) - 1)] - points)
-    return int(np.count_nonzero(np.minimum(before, after) <= window))
+    last = len(anchors) - 1
+    before = np.abs(points - anchors[np.minimum(np.maximum(at - 1, 0), last)])
+    after = np.abs(anchors[np.minimum(at, last)] - points)
+    near = np.minimum(before, after) <= window
+    return np.bincount(cue_of[near], minlength=_N_CUES).astype(np.float64)
 
 
 class PairCues(_CompactState, TransformerMixin, BaseEstimator):  # type: ignore[misc]
@@ -167,12 +177,13 @@ class PairCues(_CompactState, TransformerMixin, BaseEstimator):  # type: ignore[
         return np.asarray(normalize(self.nmf_.transform(self.vectorizer_.transform(joined))))
 
     def _prepare_heads(self, texts: list[str]) -> list[_Head]:
-        docs = [_analyse(h, 1) for h in texts]
+        docs = [_analyse(h, 1, ngrams=False) for h in texts]
         topics = self._topic_rows([d.joined for d in docs])
         return [_Head(d, topics[i]) for i, d in enumerate(docs)]
 
     def _prepare_bodies(self, texts: list[str]) -> list[_Body]:
-        docs = [_analyse(b, self.lead_sentences) for b in texts]
+        docs = [_analyse(b, self.lead_sentences, ngrams=False) for b in texts]
+        lead = self.lead_sentences
         topics = self._topic_rows([d.joined for d in docs] + [d.lead_joined for d in docs])
         n = len(docs)
         out = []
@@ -190,6 +201,13 @@ class PairCues(_CompactState, TransformerMixin, BaseEstimator):  # type: ignore[
                     n_tokens=len(d.stems),
                     topics=topics[i],
                     lead_topics=topics[n + i],
+                    lead_words=frozenset().union(*d.sentences[:lead]) if d.sentences else frozenset(),
+                    rest_words=frozenset().union(*d.sentences[lead:])
+                    if len(d.sentences) > lead
+                    else frozenset(),
+                    first_words=d.sentences[0] if d.sentences else frozenset(),
+                    cue_points=np.concatenate(cues),
+                    cue_of=np.repeat(np.arange(_N_CUES), [len(p) for p in cues]),
                 )
             )
         return out
@@ -223,7 +241,7 @@ class PairCues(_CompactState, TransformerMixin, BaseEstimator):  # type: ignore[
         if hits:
             anchors = np.sort(np.concatenate(hits))
             n_hits = len(anchors)
-            win = np.asarray([_near(anchors, p, self.window) for p in body.cue_positions], dtype=np.float64)
+            win = _near_by_cue(anchors, body.cue_points, body.cue_of, self.window)
         per_hit = win / n_hits if n_hits else win
 
         overlaps = np.asarray([len(h_set & s) / n_h for s in b.sentences], dtype=np.float64)
@@ -236,13 +254,9 @@ class PairCues(_CompactState, TransformerMixin, BaseEstimator):  # type: ignore[
             top = b.sentence_cues[order].sum(axis=0)
             top_question = float(body.questions[order].max()) if len(body.questions) else 0.0
             top_overlap = float(overlaps[order].mean())
-        lead = self.lead_sentences
-        lead_words = frozenset().union(*b.sentences[:lead]) if b.sentences else frozenset()
-        rest_words = frozenset().union(*b.sentences[lead:]) if len(b.sentences) > lead else frozenset()
-        first_words = b.sentences[0] if b.sentences else frozenset()
-        overlap_lead = len(h_set & lead_words) / n_h
-        overlap_rest = len(h_set & rest_words) / n_h
-        overlap_first = len(h_set & first_words) / n_h
+        overlap_lead = len(h_set & body.lead_words) / n_h
+        overlap_rest = len(h_set & body.rest_words) / n_h
+        overlap_first = len(h_set & body.first_words) / n_h
 
         topic_cos = float(head.topics @ body.topics)
         topic_cos_lead = float(head.topics @ body.lead_topics)

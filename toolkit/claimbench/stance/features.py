@@ -153,7 +153,9 @@ class _Text:
     sentence_joined: list[str]
 
 
-def _analyse(text: str, lead_sentences: int) -> _Text:
+def _analyse(text: str, lead_sentences: int, *, ngrams: bool = True) -> _Text:
+    """The per-text analysis; ``ngrams=False`` leaves ``counts``, ``bigrams`` and ``chars`` empty (a third of
+    the cost) for callers that read none of them (:class:`~claimbench.stance.cues.PairCues`)."""
     sentences_raw = [s for s in _SENTENCE_RE.split(text) if s and s.strip()] or [text]
     sentence_stems = [_stems(s) for s in sentences_raw]
     stems = [t for s in sentence_stems for t in s]
@@ -164,9 +166,9 @@ def _analyse(text: str, lead_sentences: int) -> _Text:
         stems=stems,
         content=content,
         content_set=frozenset(content),
-        counts=Counter(content),
-        bigrams=_bigrams(content),
-        chars=_char_ngrams(text),
+        counts=Counter(content) if ngrams else Counter(),
+        bigrams=_bigrams(content) if ngrams else frozenset(),
+        chars=_char_ngrams(text) if ngrams else frozenset(),
         cues=sentence_cues.sum(axis=0),
         lead_set=frozenset(t for t in lead if t not in _STOP),
         lead_cues=sentence_cues[:lead_sentences].sum(axis=0),
