@@ -144,3 +144,20 @@ def test_both_model_loaders_read_a_file_once_per_content(model_file: Path, tmp_p
         load_model(tmp_path / "absent.skops")
     with pytest.raises(FileNotFoundError, match=r"^claim stance model file not found: .*claim_training"):
         load_claim_model(tmp_path / "absent.skops")
+
+
+def test_a_verdict_says_every_probability_and_picks_the_first_of_equal_maxima() -> None:
+    from claimbench.records import Evidence, Relation
+
+    rel = Relation(id="r1", claim_id="c1", label="agree", other_claim_id="c2")
+    checker = SourceAgreementChecker()
+    v = checker._verdict(rel, [0.1, 0.4, 0.4, 0.1], "by a test")
+    assert (v.label, v.score) == ("disagree", 0.4)
+    assert (
+        v.explanation
+        == "P(agree)=0.10, P(disagree)=0.40, P(discuss)=0.40, P(unrelated)=0.10 → disagree; by a test"
+    )
+    assert v.evidence == tuple(
+        Evidence(description=f"P({name})", value=p)
+        for name, p in zip(STANCE_LABELS, [0.1, 0.4, 0.4, 0.1], strict=True)
+    )

@@ -177,21 +177,24 @@ class _StanceChecker(BaseChecker):
     def _verdict(self, rel: Relation, proba: NDArray[np.float64] | Sequence[float], why: str) -> Verdict:
         """The verdict for one row of probabilities (as plain floats: numpy scalars format far slower)."""
         values = proba.tolist() if isinstance(proba, np.ndarray) else list(proba)
-        best = int(np.argmax(values))
+        best = max(range(len(values)), key=values.__getitem__)  # the first of equal maxima, as argmax
         label = STANCE_LABELS[best]
-        shown = ", ".join(f"P({name})={p:.2f}" for name, p in zip(STANCE_LABELS, values, strict=True))
         return Verdict(
             item_id=rel.id,
             checker=self.name,
             checker_version=self.version,
             label=label,
             score=min(max(values[best], 0.0), 1.0),
-            explanation=f"{shown} → {label}; {why}",
+            explanation=f"{_SHOWN.format(*values)} → {label}; {why}",
             evidence=tuple(
-                Evidence(description=f"P({name})", value=round(p, 6))
-                for name, p in zip(STANCE_LABELS, values, strict=True)
+                Evidence(name, None, round(p, 6)) for name, p in zip(_EVIDENCE, values, strict=True)
             ),
         )
+
+
+_SHOWN = ", ".join(f"P({name})={{:.2f}}" for name in STANCE_LABELS)
+"""The explanation's probabilities, one format call per verdict."""
+_EVIDENCE = tuple(f"P({name})" for name in STANCE_LABELS)
 
 
 class SourceAgreementChecker(_StanceChecker):
