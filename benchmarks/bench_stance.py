@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def cold(predict: Predict) -> Predict:
         def run(h: Sequence[str], b: Sequence[str]) -> list[str]:
-            features._CACHES.clear()  # every timed run starts from a cold per-text cache
+            features.clear_text_caches()  # every timed run starts from a cold per-text cache
             return predict(h, b)
 
         return run
@@ -203,7 +203,7 @@ def _through_runner(
         )
         from claimbench.stance import features
 
-        features._CACHES.clear()  # the model stays loaded (once per process); its per-text caches start cold
+        features.clear_text_caches()  # the model stays loaded (once per process); its text caches start cold
         start = time.perf_counter()
         SourceAgreementChecker.check = timed  # type: ignore[method-assign]
         try:

@@ -110,12 +110,12 @@ def test_small_batches_give_the_verdicts_of_one_batch(
     items, context = ds.items("source_agreement"), ds.context()
     checker = SourceAgreementChecker(model=str(model_file))
     forget_loaded()
-    features._CACHES.clear()
+    features.clear_text_caches()
     with monkeypatch.context() as patch:
         patch.setattr(_forest, "SMALL_BATCH", 0)  # every batch through scikit-learn's predict_proba
         whole = checker.check(items, context)
     for size in (1, 7):
-        features._CACHES.clear()
+        features.clear_text_caches()
         parts = [v for i in range(0, len(items), size) for v in checker.check(items[i : i + size], context)]
         assert parts == whole
     assert all(v.error is None for v in whole)

@@ -172,3 +172,26 @@ def test_analysis_without_ngrams_differs_only_in_the_ngram_fields() -> None:
             np.testing.assert_array_equal(a, b)
         else:
             assert a == b, f.name
+
+
+def test_the_cues_reuse_the_analyses_pair_features_just_made(
+    sample: tuple[list[str], list[str], list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One model's two transformers analyse a text once, and the cues come out the same either way."""
+    from claimbench.stance import features
+    from claimbench.stance.features import PairFeatures, make_pairs
+
+    heads, texts, _ = sample
+    pairs = make_pairs(heads, texts)
+    dense, cues = PairFeatures(svd_components=5).fit(pairs), PairCues(topics=0).fit(pairs)
+    features.clear_text_caches()
+    alone = cues.transform(pairs)  # light analyses, not kept
+    features.clear_text_caches()
+    dense.transform(pairs)
+    analysed: list[str] = []
+    real = features._analyse
+    monkeypatch.setattr(
+        features, "_analyse", lambda text, lead, **kw: analysed.append(text) or real(text, lead, **kw)
+    )
+    np.testing.assert_array_equal(cues.transform(pairs), alone)
+    assert analysed == []

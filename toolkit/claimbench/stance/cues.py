@@ -40,6 +40,7 @@ from .features import (
     _STOP,
     PairInput,
     _analyse,
+    _analysed,
     _cache,
     _CompactState,
     _forget,
@@ -177,12 +178,12 @@ class PairCues(_CompactState, TransformerMixin, BaseEstimator):  # type: ignore[
         return np.asarray(normalize(self.nmf_.transform(self.vectorizer_.transform(joined))))
 
     def _prepare_heads(self, texts: list[str]) -> list[_Head]:
-        docs = [_analyse(h, 1, ngrams=False) for h in texts]
+        docs = [_analysed(h, 1, ngrams=False) for h in texts]
         topics = self._topic_rows([d.joined for d in docs])
         return [_Head(d, topics[i]) for i, d in enumerate(docs)]
 
     def _prepare_bodies(self, texts: list[str]) -> list[_Body]:
-        docs = [_analyse(b, self.lead_sentences, ngrams=False) for b in texts]
+        docs = [_analysed(b, self.lead_sentences, ngrams=False) for b in texts]
         lead = self.lead_sentences
         topics = self._topic_rows([d.joined for d in docs] + [d.lead_joined for d in docs])
         n = len(docs)

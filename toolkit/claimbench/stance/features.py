@@ -21,6 +21,7 @@ the next batch is not analysed again, so small batches cost little more than one
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import weakref
@@ -181,6 +182,32 @@ def _analyse(text: str, lead_sentences: int, *, ngrams: bool = True) -> _Text:
     )
 
 
+ANALYSIS_MEMO_SIZE = 1024
+"""Full text analyses the process keeps for :func:`_analysed` (references to what the transformers' own
+caches hold, so it costs little memory)."""
+
+_ANALYSES: OrderedDict[tuple[str, int], _Text] = OrderedDict()
+
+
+def _analysed(text: str, lead_sentences: int, *, ngrams: bool = True) -> _Text:
+    """:func:`_analyse` through a small process-wide memo of full analyses, so that the transformers of one
+    model reading the same texts in one batch (:class:`PairFeatures`, then
+    :class:`~claimbench.stance.cues.PairCues`) analyse each text once. ``ngrams=False``: the caller reads
+    no n-gram field, so a full analysis serves it and a fresh one is made light and not kept."""
+    key = (text, lead_sentences)
+    doc = _ANALYSES.get(key)
+    if doc is not None:
+        with contextlib.suppress(KeyError):  # dropped by another thread meanwhile
+            _ANALYSES.move_to_end(key)
+        return doc
+    doc = _analyse(text, lead_sentences, ngrams=ngrams)
+    if ngrams:
+        _ANALYSES[key] = doc
+        while len(_ANALYSES) > ANALYSIS_MEMO_SIZE:
+            _ANALYSES.popitem(last=False)
+    return doc
+
+
 def as_pairs(X: PairInput) -> tuple[list[str], list[str]]:  # noqa: N803 (sklearn's name)
     """Normalise transformer input to ``(headlines, bodies)`` lists of equal length."""
     if isinstance(X, pd.DataFrame):
@@ -311,6 +338,13 @@ def _cache(owner: object) -> _TextCache:
     if cache is None:
         cache = _CACHES[owner] = _TextCache(TEXT_CACHE_SIZE)
     return cache
+
+
+def clear_text_caches() -> None:
+    """Drop every per-text result this process keeps (each transformer's cache and the analysis memo):
+    a benchmark's timed run starts cold."""
+    _CACHES.clear()
+    _ANALYSES.clear()
 
 
 def _forget(owner: object) -> None:
@@ -521,7 +555,7 @@ class PairFeatures(_CompactState, TransformerMixin, BaseEstimator):  # type: ign
         return rows
 
     def _prepare_headlines(self, texts: list[str]) -> list[_Prepared]:
-        docs = [_analyse(h, 1) for h in texts]
+        docs = [_analysed(h, 1) for h in texts]
         vec = self.tfidf_.transform([d.joined for d in docs])
         lsa = normalize(self.svd_.transform(vec)) if self.svd_ is not None else None
         return [
@@ -529,7 +563,7 @@ class PairFeatures(_CompactState, TransformerMixin, BaseEstimator):  # type: ign
         ]
 
     def _prepare_bodies(self, texts: list[str]) -> list[_Prepared]:
-        docs = [_analyse(b, self.lead_sentences) for b in texts]
+        docs = [_analysed(b, self.lead_sentences) for b in texts]
         # One vectorizer call for all texts: per-call overhead dominates otherwise.
         n = len(docs)
         matrix = self.tfidf_.transform(
