@@ -273,17 +273,8 @@ class StanceModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             self._fit_two_stage(np.hstack([dense, oof]), y)
             return
         self.stance_booster_: HistGradientBoostingClassifier | None = None
-        self.booster_ = HistGradientBoostingClassifier(
-            max_iter=self.max_iter,
-            learning_rate=self.learning_rate,
-            max_leaf_nodes=self.max_leaf_nodes,
-            l2_regularization=self.l2_regularization,
-            early_stopping=False,
-            random_state=self.random_state,
-        ).fit(
-            np.hstack([dense, oof]),
-            y,
-            sample_weight=_class_weights(y, self.class_weight_power),
+        self.booster_ = self._new_booster().fit(
+            np.hstack([dense, oof]), y, sample_weight=_class_weights(y, self.class_weight_power)
         )
 
     def _new_booster(self) -> HistGradientBoostingClassifier:
