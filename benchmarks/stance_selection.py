@@ -190,7 +190,7 @@ def _score(gold: list[str], pred: list[str]) -> dict[str, Any]:
     return {
         "fnc": fnc1_score(gold, pred).percent,
         "macro": report.macro_f1,
-        "f1": {s.label: s.f1 for s in report.per_label},
+        "f1": {label: s.f1 for label, s in report.per_label.items()},
     }
 
 

@@ -89,7 +89,7 @@ def _interval(
         report = classification_report(g, p, LABELS)
         draws["fnc_percent"].append(fnc1_score(g, p).percent)
         draws["macro_f1"].append(report.macro_f1)
-        draws["disagree_f1"].append(next(s.f1 for s in report.per_label if s.label == "disagree"))
+        draws["disagree_f1"].append(report.per_label["disagree"].f1)
     return {k: (float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5))) for k, v in draws.items()}
 
 
@@ -110,8 +110,8 @@ def _print_scores(
     print(f"macro-F1: {report.macro_f1:.4f}{shown.get('macro_f1', '')}   accuracy: {report.accuracy:.4f}")
     print(f"disagree F1 interval:{shown.get('disagree_f1', ' (not computed)')}")
     print(f"{'class':<10} {'P':>6} {'R':>6} {'F1':>6} {'n':>6}")
-    for s in report.per_label:
-        print(f"{s.label:<10} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.support:6d}")
+    for label, s in report.per_label.items():
+        print(f"{label:<10} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.support:6d}")
     print("confusion (rows gold, columns predicted):")
     print(" " * 10 + "".join(f"{label:>10}" for label in LABELS))
     for label, row in zip(LABELS, report.confusion, strict=True):
@@ -123,8 +123,8 @@ def _print_scores(
         "macro_f1": report.macro_f1,
         "accuracy": report.accuracy,
         "per_class": {
-            s.label: {"precision": s.precision, "recall": s.recall, "f1": s.f1, "n": s.support}
-            for s in report.per_label
+            label: {"precision": s.precision, "recall": s.recall, "f1": s.f1, "n": s.support}
+            for label, s in report.per_label.items()
         },
         "confusion": [list(row) for row in report.confusion],
         "intervals_95": ci,

@@ -54,14 +54,14 @@ def test_classification_report_hand_computed() -> None:
         (1, 1, 0),
         (0, 0, 0),
     )
-    assert [s.label for s in r.per_label] == list(LABELS)
+    assert list(r.per_label) == list(LABELS)
 
 
 def test_classification_report_follows_label_order() -> None:
     # gold b predicted a: in order (b, a) the off-diagonal is row 0, column 1
     r = classification_report(["b", "a"], ["a", "a"], ["b", "a"])
     assert r.confusion == ((0, 1), (0, 1))
-    assert [s.label for s in r.per_label] == ["b", "a"]
+    assert list(r.per_label) == ["b", "a"]
 
 
 def test_classification_report_all_errors() -> None:
@@ -72,8 +72,8 @@ def test_classification_report_all_errors() -> None:
     assert r.coverage == 0.0
     assert r.confusion == ((0, 0, 0), (0, 0, 0), (0, 0, 0))
     # supports still come from gold: a=1, b=2, c=0
-    assert [s.support for s in r.per_label] == [1, 2, 0]
-    assert all(s.recall == 0.0 for s in r.per_label)
+    assert [s.support for s in r.per_label.values()] == [1, 2, 0]
+    assert all(s.recall == 0.0 for s in r.per_label.values())
 
 
 def test_classification_report_empty() -> None:
@@ -84,7 +84,7 @@ def test_classification_report_empty() -> None:
     assert r.n_items == 0
     assert r.n_errors == 0
     assert r.confusion == ((0, 0, 0), (0, 0, 0), (0, 0, 0))
-    assert [s.support for s in r.per_label] == [0, 0, 0]
+    assert [s.support for s in r.per_label.values()] == [0, 0, 0]
 
 
 def test_macro_f1_counts_labels_without_gold_items_as_zero() -> None:
@@ -139,12 +139,12 @@ def test_classification_report_consistency(pairs: list[tuple[str, str | None]]) 
     # row i sums to support(i) minus the errored items of label i
     for i, label in enumerate(LABELS):
         errored = sum(g == label and p is None for g, p in pairs)
-        assert sum(r.confusion[i]) == r.per_label[i].support - errored
+        assert sum(r.confusion[i]) == list(r.per_label.values())[i].support - errored
     if n:
         trace = sum(r.confusion[i][i] for i in range(len(LABELS)))
         assert r.accuracy == pytest.approx(trace / n)
         assert r.coverage == pytest.approx((n - n_errors) / n)
-        assert r.macro_f1 == pytest.approx(sum(s.f1 for s in r.per_label) / 3)
+        assert r.macro_f1 == pytest.approx(sum(s.f1 for s in r.per_label.values()) / 3)
 
 
 # --------------------------------------------------------------------------
@@ -253,14 +253,14 @@ def test_calibration_hand_computed() -> None:
     assert cal.ece == pytest.approx(0.2375)
     assert cal.n_items == 8
     assert [b.count for b in cal.bins] == [2, 3, 0, 0, 3]
-    assert [b.lower for b in cal.bins] == pytest.approx([0, 0.2, 0.4, 0.6, 0.8])
-    assert [b.upper for b in cal.bins] == pytest.approx([0.2, 0.4, 0.6, 0.8, 1.0])
-    assert cal.bins[0].mean_confidence == pytest.approx(0.05)
+    assert [b.low for b in cal.bins] == pytest.approx([0, 0.2, 0.4, 0.6, 0.8])
+    assert [b.high for b in cal.bins] == pytest.approx([0.2, 0.4, 0.6, 0.8, 1.0])
+    assert cal.bins[0].confidence == pytest.approx(0.05)
     assert cal.bins[0].accuracy == 0.0
-    assert cal.bins[1].mean_confidence == pytest.approx(0.35)
+    assert cal.bins[1].confidence == pytest.approx(0.35)
     assert cal.bins[1].accuracy == pytest.approx(2 / 3)
-    assert cal.bins[4].mean_confidence == pytest.approx(0.95)
-    assert math.isnan(cal.bins[2].mean_confidence)
+    assert cal.bins[4].confidence == pytest.approx(0.95)
+    assert math.isnan(cal.bins[2].confidence)
     assert math.isnan(cal.bins[2].accuracy)
 
 
@@ -270,7 +270,7 @@ def test_calibration_bin_edges_are_right_closed() -> None:
     cal = calibration([True] * 10, conf)
     assert [b.count for b in cal.bins] == [1] * 10
     for k, b in enumerate(cal.bins, start=1):
-        assert b.mean_confidence == pytest.approx(k / 10)
+        assert b.confidence == pytest.approx(k / 10)
 
 
 def test_calibration_perfect_and_worst() -> None:
@@ -309,7 +309,7 @@ def test_calibration_properties(pairs: list[tuple[bool, float]], n_bins: int) ->
     assert 0.0 <= cal.ece <= 1.0 + 1e-12
     for b in cal.bins:
         if b.count:
-            assert b.lower - 1e-12 <= b.mean_confidence <= b.upper + 1e-12
+            assert b.low - 1e-12 <= b.confidence <= b.high + 1e-12
     # one bin: ECE = |accuracy - mean confidence|
     one = calibration(correct, conf, n_bins=1)
     accuracy = sum(correct) / len(correct)

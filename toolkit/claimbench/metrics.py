@@ -1,7 +1,9 @@
 """Scoring of checker predictions against gold labels.
 
 Pure functions (no I/O, no other claimbench imports) used by the benchmark
-runner. Standard metrics are delegated to scikit-learn; this module only adds
+runner. Standard metrics are delegated to scikit-learn (imported when a function
+needs it, so the records below cost only numpy to import: the report model
+uses them); this module only adds
 the conventions claimbench needs on top (checker errors, fixed label order,
 the FNC-1 weighted score, calibration bins for reliability diagrams).
 
@@ -12,23 +14,17 @@ Label sets are not defined here: every function that needs them takes
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.metrics import (
-    accuracy_score,
-    brier_score_loss,
-    confusion_matrix,
-    precision_recall_fscore_support,
-)
 
 __all__ = [
     "Calibration",
-    "CalibrationBin",
     "ClassificationScores",
     "FNC1Score",
-    "LabelScores",
+    "LabelScore",
+    "ReliabilityBin",
     "brier_score",
     "calibration",
     "classification_report",
@@ -48,10 +44,12 @@ _FNC1_LABELS = _FNC1_RELATED | {_FNC1_UNRELATED}
 
 
 @dataclass(frozen=True, slots=True)
-class LabelScores:
-    """Precision, recall and F1 of one label (one-vs-rest), with its gold support."""
+class LabelScore:
+    """Precision, recall and F1 of one label (one-vs-rest), and how many gold items carry it.
 
-    label: str
+    The one per-label record: scores, reports and report.json (``per_label``, keyed by label) all use it.
+    """
+
     precision: float
     recall: float
     f1: float
@@ -70,18 +68,15 @@ class ClassificationScores:
     labels: tuple[str, ...]
     accuracy: float
     macro_f1: float
-    per_label: tuple[LabelScores, ...]
+    per_label: Mapping[str, LabelScore]
     confusion: tuple[tuple[int, ...], ...]
     n_items: int
     n_errors: int
     coverage: float
 
-    def scores_for(self, label: str) -> LabelScores:
+    def scores_for(self, label: str) -> LabelScore:
         """Return the per-label scores of ``label`` (KeyError if unknown)."""
-        for scores in self.per_label:
-            if scores.label == label:
-                return scores
-        raise KeyError(label)
+        return self.per_label[label]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,16 +89,14 @@ class FNC1Score:
 
 
 @dataclass(frozen=True, slots=True)
-class CalibrationBin:
-    """One reliability-diagram bin ``(lower, upper]`` (the first bin also holds 0).
+class ReliabilityBin:
+    """One reliability-diagram bin ``(low, high]`` (the first bin also holds 0): its items, their mean
+    confidence and their accuracy (both NaN for an empty bin). Calibrations and reports both use it."""
 
-    ``mean_confidence`` and ``accuracy`` are NaN for an empty bin.
-    """
-
-    lower: float
-    upper: float
+    low: float
+    high: float
     count: int
-    mean_confidence: float
+    confidence: float
     accuracy: float
 
 
@@ -113,7 +106,7 @@ class Calibration:
 
     ece: float
     n_items: int
-    bins: tuple[CalibrationBin, ...]
+    bins: tuple[ReliabilityBin, ...]
 
 
 def _check_same_length(name_a: str, a: Sequence[object], name_b: str, b: Sequence[object]) -> None:
@@ -167,7 +160,7 @@ def classification_report(
             labels=tuple(label_list),
             accuracy=nan,
             macro_f1=nan,
-            per_label=tuple(LabelScores(label, 0.0, 0.0, 0.0, 0) for label in label_list),
+            per_label={label: LabelScore(0.0, 0.0, 0.0, 0) for label in label_list},
             confusion=tuple(tuple(0 for _ in label_list) for _ in label_list),
             n_items=0,
             n_errors=0,
@@ -176,20 +169,18 @@ def classification_report(
 
     y_true = list(gold)
     y_pred = [_NO_PREDICTION if p is None else p for p in pred]
+    from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
+
     precision, recall, f1, support = precision_recall_fscore_support(
         y_true, y_pred, labels=label_list, average=None, zero_division=0
     )
     matrix = confusion_matrix(y_true, y_pred, labels=label_list)
-    per_label = tuple(
-        LabelScores(
-            label=label,
-            precision=float(precision[i]),
-            recall=float(recall[i]),
-            f1=float(f1[i]),
-            support=int(support[i]),
+    per_label = {
+        label: LabelScore(
+            precision=float(precision[i]), recall=float(recall[i]), f1=float(f1[i]), support=int(support[i])
         )
         for i, label in enumerate(label_list)
-    )
+    }
     return ClassificationScores(
         labels=tuple(label_list),
         accuracy=float(accuracy_score(y_true, y_pred)),
@@ -265,6 +256,8 @@ def brier_score(correct: Sequence[bool], confidence: Sequence[float]) -> float:
     hits, conf = _as_correct_confidence(correct, confidence)
     if hits.size == 0:
         return math.nan
+    from sklearn.metrics import brier_score_loss
+
     return float(brier_score_loss(hits, conf, pos_label=True, labels=[False, True]))
 
 
@@ -290,7 +283,7 @@ def calibration(correct: Sequence[bool], confidence: Sequence[float], n_bins: in
     conf_sums = np.bincount(index, weights=conf, minlength=n_bins)
     hit_sums = np.bincount(index, weights=hits.astype(float), minlength=n_bins)
 
-    bins: list[CalibrationBin] = []
+    bins: list[ReliabilityBin] = []
     ece = 0.0
     n_items = int(hits.size)
     for m in range(n_bins):
@@ -302,11 +295,11 @@ def calibration(correct: Sequence[bool], confidence: Sequence[float], n_bins: in
         else:
             mean_conf = accuracy = math.nan
         bins.append(
-            CalibrationBin(
-                lower=float(edges[m]),
-                upper=float(edges[m + 1]),
+            ReliabilityBin(
+                low=float(edges[m]),
+                high=float(edges[m + 1]),
                 count=count,
-                mean_confidence=mean_conf,
+                confidence=mean_conf,
                 accuracy=accuracy,
             )
         )

@@ -23,9 +23,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from claimbench.metrics import ClassificationScores, calibration, classification_report, fnc1_score
+from claimbench.metrics import (
+    ClassificationScores,
+    LabelScore,
+    ReliabilityBin,
+    calibration,
+    classification_report,
+    fnc1_score,
+)
 from claimbench.records import SOURCE_AGREEMENT, TASK_LABELS, Item, Verdict, gold_label
-from claimbench.report.model import Comparison, Estimate, LabelScore, Prediction, ReliabilityBin, TaskScores
+from claimbench.report.model import Comparison, Estimate, Prediction, TaskScores
 from claimbench.stats import BootstrapSpec, benjamini_hochberg, bootstrap_ci, mcnemar, paired_bootstrap_diff
 
 if TYPE_CHECKING:  # only annotated: scoring takes the datasets it is given, it does not read any
@@ -138,8 +145,6 @@ def _classification(gold: NDArray[Any], pred: NDArray[Any], labels: tuple[str, .
     """
     from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
 
-    from claimbench.metrics import LabelScores
-
     n_items = len(gold)
     if n_items == 0:
         return classification_report([], [], labels)
@@ -160,10 +165,10 @@ def _classification(gold: NDArray[Any], pred: NDArray[Any], labels: tuple[str, .
         labels=tuple(labels),
         accuracy=float(accuracy_score(y_true, y_pred, sample_weight=weight)),
         macro_f1=float(np.mean(f1)),
-        per_label=tuple(
-            LabelScores(label, float(precision[i]), float(recall[i]), float(f1[i]), int(support[i]))
+        per_label={
+            label: LabelScore(float(precision[i]), float(recall[i]), float(f1[i]), int(support[i]))
             for i, label in enumerate(labels)
-        ),
+        },
         confusion=tuple(tuple(int(x) for x in row) for row in matrix),
         n_items=n_items,
         n_errors=n_errors,
@@ -387,7 +392,8 @@ class Table:
         codes, gold, n_labels, scored = outcome.codes, self.gold_codes, len(self.labels), self.scored
         report = _classification(gold, codes, self.labels)
         if scored is not None:
-            report = replace(report, macro_f1=float(np.mean([report.per_label[i].f1 for i in scored])))
+            scores = list(report.per_label.values())
+            report = replace(report, macro_f1=float(np.mean([scores[i].f1 for i in scored])))
         correct = codes == gold
 
         def accuracy(idx: IntArray) -> float:  # a count over the count: exactly correct[idx].mean()
@@ -442,9 +448,7 @@ class Table:
             cal = calibration(_seq(hits), _seq(conf))
             metrics["brier"] = self._interval(_brier(hits, conf), brier)
             metrics["ece"] = self._interval(cal.ece, ece)
-            reliability = tuple(
-                ReliabilityBin(b.lower, b.upper, b.count, b.mean_confidence, b.accuracy) for b in cal.bins
-            )
+            reliability = cal.bins
         return TaskScores(
             dataset=self.dataset,
             task=self.task,
@@ -454,7 +458,7 @@ class Table:
             n_errors=report.n_errors,
             coverage=report.coverage,
             metrics=metrics,
-            per_label={s.label: LabelScore(s.precision, s.recall, s.f1, s.support) for s in report.per_label},
+            per_label=report.per_label,
             confusion=report.confusion,
             reliability=reliability,
             fnc1_maximum=maximum,

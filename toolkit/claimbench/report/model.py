@@ -21,6 +21,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from claimbench.metrics import LabelScore as LabelScore  # the scores' own records, re-exported
+from claimbench.metrics import ReliabilityBin as ReliabilityBin
+
 
 @dataclass(frozen=True, slots=True)
 class Estimate:
@@ -35,27 +38,6 @@ class Estimate:
         if None in (self.low, self.high, other.low, other.high):
             return True
         return bool(self.low <= other.high and other.low <= self.high)  # type: ignore[operator]
-
-
-@dataclass(frozen=True, slots=True)
-class LabelScore:
-    """Precision, recall and F1 of one label, and how many gold items carry it."""
-
-    precision: float
-    recall: float
-    f1: float
-    support: int
-
-
-@dataclass(frozen=True, slots=True)
-class ReliabilityBin:
-    """One bin of a reliability diagram: confidence range, items, mean confidence, accuracy."""
-
-    low: float
-    high: float
-    count: int
-    confidence: float
-    accuracy: float
 
 
 @dataclass(frozen=True)
