@@ -27,6 +27,7 @@ from claimbench.errors import ClaimbenchError
 from claimbench.records import STANCE_LABELS
 
 from ._archive import PLAIN_TYPES, ArchiveLimits, ArchiveRefusedError, load_model_file
+from ._labels import fit_labels
 from .pairs import FAMILIES, ClaimPairFeatures, pair_list
 
 FORMAT = "claimbench.claim-stance/1"
@@ -131,12 +132,7 @@ class ClaimStanceModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         """Fit on parallel sequences of texts and stance labels (each one of STANCE_LABELS), optionally
         weighting pairs (``sample_weight``: e.g. a small corpus counted several times)."""
         pairs = pair_list(first, second)
-        y = np.asarray([str(label) for label in labels])
-        if len(y) != len(pairs):
-            raise ValueError(f"{len(pairs)} pairs but {len(y)} labels")
-        unknown = sorted(set(y.tolist()) - set(STANCE_LABELS))
-        if unknown:
-            raise ValueError(f"labels {unknown} not in {list(STANCE_LABELS)}")
+        y = fit_labels(labels, len(pairs), STANCE_LABELS)
         if len(set(y.tolist())) < 2:
             raise ValueError("need at least two distinct labels to fit")
         weights = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)

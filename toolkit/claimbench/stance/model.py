@@ -43,6 +43,7 @@ from claimbench.progress import stage
 
 from ._archive import PLAIN_TYPES, ArchiveLimits, ArchiveRefusedError, load_model_file
 from ._forest import predict_proba as booster_proba
+from ._labels import fit_labels
 from .cues import PairCues
 from .data import LABELS, rumour_groups
 from .features import PairFeatures, PairTermVectors, _index_unique, make_pairs
@@ -206,12 +207,7 @@ class StanceModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         body text share a group.  Every label must be one of :data:`LABELS`.
         """
         pairs = make_pairs(headlines, bodies)
-        y = np.asarray([str(label) for label in labels])
-        if len(y) != len(pairs):
-            raise ValueError(f"{len(pairs)} pairs but {len(y)} labels")
-        unknown = sorted(set(y.tolist()) - set(LABELS))
-        if unknown:
-            raise ValueError(f"labels {unknown} not in {list(LABELS)}")
+        y = fit_labels(labels, len(pairs), LABELS)
         if self.linear_view not in _VIEWS:
             raise ValueError(f"linear_view must be one of {list(_VIEWS)}, not {self.linear_view!r}")
         if self.fold_groups not in ("rumour", "bodyrumour", "body"):
