@@ -1,6 +1,6 @@
 """What each claim-pair feature family adds, on development data only.
 
-Fits the shipped model's configuration (``claimbench.stance.claim_training``: same train parts and
+Fits the shipped model's configuration (``claimbench.train.claims``: same train parts and
 weights, same made-up unrelated pairs, same parameters) once with every family and once without each
 family in turn (and with the lexical block alone), then scores each on the dev parts (``DEV_PARTS``:
 Emergent ``dev``, Perspectrum ``dev.csv``, SNLI and MultiNLI-matched ``dev`` parts). Never reads the
@@ -24,9 +24,9 @@ import time  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from claimbench.stance.claim_model import ClaimStanceModel  # noqa: E402
-from claimbench.stance.claim_training import DEFAULT_DATA, PARAMS, dev_scores, training_pairs  # noqa: E402
-from claimbench.stance.pairs import FAMILIES  # noqa: E402
+from claimbench.text.stance.claim_model import ClaimStanceModel  # noqa: E402
+from claimbench.text.stance.pairs import FAMILIES  # noqa: E402
+from claimbench.train.claims import DEFAULT_DATA, PARAMS, dev_scores, training_pairs  # noqa: E402
 
 
 def variants() -> dict[str, tuple[str, ...]]:

@@ -1,7 +1,7 @@
 """Claim pairs per second through the runner, on one core: ``claim-stance`` against named baselines.
 
 What it measures
-    :func:`claimbench.runner.run` (serial engine, fresh cache, one process, BLAS threads pinned to one) on
+    :func:`claimbench.run.runner.run` (serial engine, fresh cache, one process, BLAS threads pinned to one) on
     the claim-vs-claim pairs of the committed samples (``tests/data/pairs_sample``: Emergent, Perspectrum,
     SNLI), replicated to ``--pairs`` distinct pairs (each copy's texts get a numbered suffix, so nothing is
     shared between copies and no cache or per-text memo helps). Per checker: the checking time the runner
@@ -33,11 +33,11 @@ from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 from claimbench.checkers.registry import discover  # noqa: E402
-from claimbench.dataset import write_dataset  # noqa: E402
-from claimbench.datasets import emergent, nli, perspectrum  # noqa: E402
+from claimbench.data.adapters import emergent, nli, perspectrum  # noqa: E402
+from claimbench.data.dataset import write_dataset  # noqa: E402
 from claimbench.records import SOURCE_AGREEMENT, Claim, Relation  # noqa: E402
-from claimbench.runner import run  # noqa: E402
-from claimbench.spec import BenchmarkSpec, BootstrapSpec, CheckerSpec, DatasetSpec, RunSettings  # noqa: E402
+from claimbench.run.runner import run  # noqa: E402
+from claimbench.run.spec import BenchmarkSpec, BootstrapSpec, CheckerSpec, DatasetSpec, RunSettings  # noqa: E402
 
 SAMPLE = Path(__file__).resolve().parents[1] / "tests" / "data" / "pairs_sample"
 CHECKERS: tuple[tuple[str, dict[str, Any]], ...] = (
@@ -87,7 +87,7 @@ def synthetic(n_pairs: int, root: Path) -> Path:
 def _bare_model_seconds(data: Path, batch_size: int, repeat: int) -> float:
     """Best time of the shipped model's ``predict_proba`` over the dataset's pairs, batch by batch."""
     from claimbench.checkers.claim_stance import load_claim_model
-    from claimbench.dataset import load_dataset
+    from claimbench.data.dataset import load_dataset
 
     ds = load_dataset(data)
     pairs = [

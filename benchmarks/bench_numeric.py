@@ -10,7 +10,7 @@ What it measures, in one process pinned to one CPU core:
    in a separate untimed pass, and the process's maximum resident set size).
 2. **with article context** — the same checker over every sentence of the first 300 FNC-1 bodies as
    claims with spans into their body as the article (within-article checks on).
-3. **extraction, side by side** — ``claimbench.quantities.extract_quantities`` and quantulum3's
+3. **extraction, side by side** — ``claimbench.text.quantities.extract_quantities`` and quantulum3's
    ``parser.parse`` over the same subset of sentences (default 2,000): sentences/s for both and the ratio;
    then both on ``GOLD``, about 35 real quantity phrases labelled by hand (value and unit), scoring a
    quantity as found when some extracted quantity has the same value (relative error ≤ 1e-6) and a unit
@@ -46,8 +46,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "toolkit"))
 
 from claimbench.checkers.numeric import NumericSanityChecker  # noqa: E402
-from claimbench.quantities import extract_quantities, unit_registry  # noqa: E402
 from claimbench.records import Article, Claim, Context, claim_from_json  # noqa: E402
+from claimbench.text.quantities import extract_quantities, unit_registry  # noqa: E402
 
 DEFAULT_BODIES = ROOT.parent / "shared" / "data" / "fnc1" / "train_bodies.csv"
 DEV_SET = ROOT / "datasets" / "fnc1-conversions" / "claims.jsonl"
@@ -322,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     ours_rate = len(subset) / (time.perf_counter() - t0)
     q3, mode = load_quantulum()
     print(f"\n3. extraction on the same {len(subset):,} real sentences")
-    print(f"   claimbench.quantities  {ours_rate:>10,.0f} sentences/s")
+    print(f"   claimbench.text.quantities  {ours_rate:>10,.0f} sentences/s")
     q3_rate = None
     if q3 is None:
         print(f"   {mode}")
@@ -339,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\n   accuracy on {len(GOLD)} hand-labelled phrases, {total} quantities (value and unit both right):"
     )
-    print(f"   claimbench.quantities  {ours_hits}/{total} = {ours_hits / total:.1%}")
+    print(f"   claimbench.text.quantities  {ours_hits}/{total} = {ours_hits / total:.1%}")
     if q3 is not None:
         q3_hits = sum(score(q3(t), e) for t, e in GOLD)
         print(f"   quantulum3             {q3_hits}/{total} = {q3_hits / total:.1%}")

@@ -4,7 +4,7 @@ Builds a synthetic dataset of a few thousand claims by replicating the real Mosu
 its own article and ids, so clusters stay realistic), then in one process, on the same items:
 
 1. **direct** — ``checker.check(batch, context)`` over the items in batches of the runner's size;
-2. **runner** — :func:`claimbench.runner.run` with a fresh cache: keys, cache lookups, the engine, the
+2. **runner** — :func:`claimbench.run.runner.run` with a fresh cache: keys, cache lookups, the engine, the
    error contract and a cache write per batch (the checker's ``wall_seconds``), and then, reported
    apart, the whole run with loading and scoring (bootstrap intervals, comparisons);
 3. **runner, cached** — the last run once more, every verdict now from the cache.
@@ -35,12 +35,12 @@ from typing import Any
 
 from claimbench.checkers.base import Checker
 from claimbench.checkers.registry import discover
-from claimbench.dataset import Dataset, load_dataset, write_dataset
-from claimbench.engines import batched
+from claimbench.data.dataset import Dataset, load_dataset, write_dataset
 from claimbench.records import NUMERIC_CONSISTENCY, Article, Claim, Context, Item
 from claimbench.report.model import Report
-from claimbench.runner import run
-from claimbench.spec import (
+from claimbench.run.engines import batched
+from claimbench.run.runner import run
+from claimbench.run.spec import (
     DEFAULT_BATCH_SIZE,
     BenchmarkSpec,
     BootstrapSpec,

@@ -14,9 +14,9 @@ directory, with ``numeric-sanity`` in batches of ``--batch-size``:
 * ``bare`` — the bare checker loop on one worker: read the corpus chunk by chunk and call
   ``checker.check(batch, context)``; nothing else (no keys, cache, engine, scoring). The baseline. It
   runs under the same ``gc.freeze()`` the runner puts the objects that exist before checking under
-  (``claimbench.runner``), so the comparison is of the runner's own work per item; a plain loop without
+  (``claimbench.run.runner``), so the comparison is of the runner's own work per item; a plain loop without
   it is a few per cent slower still.
-* ``local-1`` — ``claimbench.runner.run(stream=True)`` with ``--engine local --jobs 1`` (serial).
+* ``local-1`` — ``claimbench.run.runner.run(stream=True)`` with ``--engine local --jobs 1`` (serial).
 * ``local-2`` — the same with ``--jobs 2`` (joblib: two loky worker processes).
 * ``dask-2`` — the same with ``--engine dask --jobs 2``: a LocalCluster of two worker processes on
   127.0.0.1 (started before the clock starts, like the loky pool is warmed).
@@ -88,7 +88,7 @@ class Template:
 
 def templates() -> list[Template]:
     """Every real claim text with a figure: Mosul, FNC-1 conversions, FNC-1 headlines when available."""
-    from claimbench.dataset import load_dataset
+    from claimbench.data.dataset import load_dataset
 
     out: list[Template] = []
     for root in SOURCES:
@@ -131,7 +131,7 @@ def perturb(text: str, rng: random.Random) -> tuple[str, bool]:
 
 def write_corpus(root: Path, n: int, pool: Sequence[Template], seed: int = 0) -> Path:
     """The first ``n`` synthetic claims as a dataset directory (claims.jsonl and a manifest)."""
-    from claimbench.dataset import update_manifest
+    from claimbench.data.dataset import update_manifest
 
     rng = random.Random(seed)
     root.mkdir(parents=True, exist_ok=True)
@@ -243,11 +243,11 @@ def measure(
 ) -> dict[str, Any]:
     """One configuration on one corpus, in this (fresh) process."""
     from claimbench.checkers.registry import discover
-    from claimbench.dataset import STREAM_CHUNK, open_stream
-    from claimbench.engines import SerialEngine, batched, make_engine
+    from claimbench.data.dataset import STREAM_CHUNK, open_stream
     from claimbench.records import NUMERIC_CONSISTENCY, Context
-    from claimbench.runner import run
-    from claimbench.spec import BenchmarkSpec, BootstrapSpec, CheckerSpec, DatasetSpec, RunSettings
+    from claimbench.run.engines import SerialEngine, batched, make_engine
+    from claimbench.run.runner import run
+    from claimbench.run.spec import BenchmarkSpec, BootstrapSpec, CheckerSpec, DatasetSpec, RunSettings
 
     registry = discover()
     result: dict[str, Any] = {"config": config}
@@ -261,7 +261,7 @@ def measure(
             checker.check(sample, context)  # warm: first-use set-up, as every configuration
             result["start_seconds"] = time.perf_counter() - started
             n, checking = 0, 0.0
-            gc.freeze()  # as claimbench.runner does while checking
+            gc.freeze()  # as claimbench.run.runner does while checking
             start = time.perf_counter()
             for chunk in stream.chunks(NUMERIC_CONSISTENCY, STREAM_CHUNK):
                 for batch in batched(chunk, batch_size):

@@ -13,7 +13,7 @@ What it measures
     so throughput depends on batch size; ``--batch-size`` (default 0 = all dev pairs at once)
     shows the effect.
 
-    Then the same model file is scored through the runner (``claimbench.runner.run`` on a spec with
+    Then the same model file is scored through the runner (``claimbench.run.runner.run`` on a spec with
     the fnc1 adapter's dev split and ``source-agreement`` with ``model = <file>``, no cache reuse,
     serial engine) at ``--runner-batches`` (default 2000 and 50), each run from cold per-text caches:
     the checker's pairs/s as the report records it (``items_per_second``: cache keys, lookups,
@@ -108,10 +108,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     sys.path.insert(0, str(REPO / "toolkit"))
     from claimbench.checkers.stance import load_model
-    from claimbench.stance import features
-    from claimbench.stance.data import attach_bodies, read_fnc1, split_stances
-    from claimbench.stance.model import build_model, save
-    from claimbench.stance.rules import build_rules
+    from claimbench.text.stance import features
+    from claimbench.text.stance.corpus import attach_bodies, read_fnc1, split_stances
+    from claimbench.text.stance.model import build_model, save
+    from claimbench.text.stance.rules import build_rules
 
     bodies, stances = read_fnc1(bodies_csv, stances_csv)
     train, dev = split_stances(bodies, stances, "train"), split_stances(bodies, stances, "dev")
@@ -175,8 +175,8 @@ def _through_runner(
     import tempfile
 
     from claimbench.checkers.stance import SourceAgreementChecker
-    from claimbench.runner import run
-    from claimbench.spec import load_spec
+    from claimbench.run.runner import run
+    from claimbench.run.spec import load_spec
 
     spent = [0.0]
     original = SourceAgreementChecker.check  # inherited, not the class's own: deleted again below
@@ -201,7 +201,7 @@ def _through_runner(
             f'params = {{ model = "{model.resolve().as_posix()}" }}\n',
             encoding="utf-8",
         )
-        from claimbench.stance import features
+        from claimbench.text.stance import features
 
         features.clear_text_caches()  # the model stays loaded (once per process); its text caches start cold
         start = time.perf_counter()

@@ -7,7 +7,7 @@ to a temporary directory. Each measurement runs **in a fresh subprocess**, so it
 (``ru_maxrss``) is its own:
 
 * ``validate`` — the ``claimbench validate DIR`` command (``claimbench.cli.main``), what a user runs;
-* ``stream`` — :func:`claimbench.dataset.open_stream`, the validating pass a streamed run makes (it also
+* ``stream`` — :func:`claimbench.data.dataset.open_stream`, the validating pass a streamed run makes (it also
   keeps the claims that lie in an article, for the checkers' context);
 * ``floor`` — import claimbench and read the article: the memory any validation needs;
 * ``baseline`` — the named baseline: the plain loop ``json.loads`` + jsonschema's
@@ -52,7 +52,7 @@ def write_dataset(root: Path, copies: int) -> int:
     """The Mosul article ``copies`` times over as one article, with its claims at every copy; returns
     the number of claims."""
     sys.path.insert(0, str(ROOT / "toolkit"))
-    from claimbench.dataset import update_manifest
+    from claimbench.data.dataset import update_manifest
 
     root.mkdir(parents=True, exist_ok=True)
     article = json.loads((SOURCE / "articles.jsonl").read_text(encoding="utf-8").splitlines()[0])
@@ -104,7 +104,8 @@ def _child(mode: str, data: Path, baseline_records: int) -> dict[str, Any]:
     import io
     from contextlib import redirect_stdout
 
-    from claimbench import cli, dataset, schema
+    from claimbench import cli
+    from claimbench.data import dataset, schema
 
     claims = data / "claims.jsonl"
     if mode == "baseline":

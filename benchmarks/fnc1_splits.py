@@ -1,7 +1,7 @@
 """How far apart the old body-disjoint split's score and the rumour-disjoint split's score are.
 
 What it does
-    Trains the same :class:`~claimbench.stance.model.StanceModel` (``--params``, JSON) twice with
+    Trains the same :class:`~claimbench.text.stance.model.StanceModel` (``--params``, JSON) twice with
     ``train_stance.py``: on ``train-body`` scored on ``dev-body`` (the FNC-1 baseline's body-disjoint
     hold-out, whose dev headlines nearly all occur in train) and on ``train`` scored on ``dev`` (disjoint
     in rumours, headlines and bodies, the default), printing each split's statistics (pairs, bodies,

@@ -804,7 +804,7 @@ def main(argv: list[str] | None = None) -> int:
     claims = to_claims(records)
     try:  # validate against the claim schema when claimbench is importable
         sys.path.insert(0, str(ROOT / "toolkit"))
-        from claimbench.schema import schema_problems
+        from claimbench.data.schema import schema_problems
 
         problems = [
             p for i, c in enumerate(claims, 1) for p in schema_problems(c, "claim", "claims.jsonl", i)

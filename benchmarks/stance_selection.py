@@ -2,10 +2,12 @@
 
 What it does
     ``prep`` reads the FNC-1 training files, makes the rumour-disjoint ``train``/``dev`` split
-    (:func:`claimbench.stance.data.split_stances`), fits :class:`~claimbench.stance.features.PairFeatures`
-    and :class:`~claimbench.stance.cues.PairCues` on ``train`` and computes, for ``train``, out-of-fold
-    linear probabilities with folds grouped by rumour (:func:`~claimbench.stance.data.rumour_groups`) for
-    two views of :class:`~claimbench.stance.features.PairTermVectors` (``full``: headline | body |
+    (:func:`claimbench.text.stance.corpus.split_stances`), fits
+    :class:`~claimbench.text.stance.features.PairFeatures`
+    and :class:`~claimbench.text.stance.cues.PairCues` on ``train`` and computes, for ``train``, out-of-fold
+    linear probabilities with folds grouped by rumour (:func:`~claimbench.text.stance.corpus.rumour_groups`)
+    for
+    two views of :class:`~claimbench.text.stance.features.PairTermVectors` (``full``: headline | body |
     product; ``nohead``: body | product), and for ``dev`` the same models fitted on all of ``train``.
     Everything is saved to one ``.npz`` so that each configuration below costs one booster fit.
 
@@ -46,9 +48,9 @@ def _prep(data: Path, cache: Path, linear_groups: list[str], linear_only: bool) 
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
 
-    from claimbench.stance.cues import PairCues
-    from claimbench.stance.data import LABELS, attach_bodies, read_fnc1, rumour_groups, split_stances
-    from claimbench.stance.features import PairFeatures, PairTermVectors, make_pairs
+    from claimbench.text.stance.corpus import LABELS, attach_bodies, read_fnc1, rumour_groups, split_stances
+    from claimbench.text.stance.cues import PairCues
+    from claimbench.text.stance.features import PairFeatures, PairTermVectors, make_pairs
 
     bodies, stances = read_fnc1(data / "train_bodies.csv", data / "train_stances.csv")
     train, dev = (split_stances(bodies, stances, n, dev_fraction=0.2, seed=1489) for n in ("train", "dev"))
@@ -153,7 +155,7 @@ def _fit_predict_proba(
     model: str, power: float, x_tr: np.ndarray, y: np.ndarray, x_te: np.ndarray
 ) -> np.ndarray:
     """Probabilities in LABELS order (agree, disagree, discuss, unrelated)."""
-    from claimbench.stance.data import LABELS
+    from claimbench.text.stance.corpus import LABELS
 
     out = np.zeros((len(x_te), 4))
     if model == "one":
@@ -175,7 +177,7 @@ def _fit_predict_proba(
 
 def _decide(proba: np.ndarray, mult: float) -> list[str]:
     """Argmax after scaling P(disagree) by ``mult`` (a prior shift, as ``StanceModel.predict_proba`` does)."""
-    from claimbench.stance.data import LABELS
+    from claimbench.text.stance.corpus import LABELS
 
     scaled = proba.copy()
     scaled[:, 1] *= mult
@@ -183,8 +185,8 @@ def _decide(proba: np.ndarray, mult: float) -> list[str]:
 
 
 def _score(gold: list[str], pred: list[str]) -> dict[str, Any]:
-    from claimbench.metrics import classification_report, fnc1_score
-    from claimbench.stance.data import LABELS
+    from claimbench.scoring.metrics import classification_report, fnc1_score
+    from claimbench.text.stance.corpus import LABELS
 
     report = classification_report(gold, pred, LABELS)
     return {

@@ -2,10 +2,11 @@
 
 What it does
     Reads ``train_bodies.csv`` / ``train_stances.csv`` from ``--data``, splits them with
-    :func:`claimbench.stance.data.split_stances` (``--split claim``, the default: disjoint in rumours,
-    headlines and bodies, :func:`~claimbench.stance.data.split_by_claim`; ``--split body``: the official
+    :func:`claimbench.text.stance.corpus.split_stances` (``--split claim``, the default: disjoint in rumours,
+    headlines and bodies, :func:`~claimbench.text.stance.corpus.split_by_claim`; ``--split body``: the
+    official
     FNC-1 baseline's body-disjoint hold-out, whose dev headlines nearly all occur in train), prints the
-    split's statistics, fits :class:`claimbench.stance.model.StanceModel` (``--params`` as JSON) on the
+    split's statistics, fits :class:`claimbench.text.stance.model.StanceModel` (``--params`` as JSON) on the
     train part, and prints for the dev part: the FNC-1 weighted score (raw, maximum, percent, with a 95%
     bootstrap interval resampling dev bodies), macro-F1, per-class P/R/F1, the confusion matrix, and the
     same for the rule-based scorer.  The model is written with skops to
@@ -72,8 +73,8 @@ def _interval(
     """95% percentile intervals of FNC %, macro-F1 and disagree F1, resampling dev bodies (seed 0)."""
     import numpy as np
 
-    from claimbench.metrics import classification_report, fnc1_score
-    from claimbench.stance.data import LABELS
+    from claimbench.scoring.metrics import classification_report, fnc1_score
+    from claimbench.text.stance.corpus import LABELS
 
     if resamples <= 0:
         return {}
@@ -96,8 +97,8 @@ def _interval(
 def _print_scores(
     title: str, gold: list[str], pred: list[str], clusters: list[int] | None = None, resamples: int = 0
 ) -> dict[str, Any]:
-    from claimbench.metrics import classification_report, fnc1_score
-    from claimbench.stance.data import LABELS
+    from claimbench.scoring.metrics import classification_report, fnc1_score
+    from claimbench.text.stance.corpus import LABELS
 
     fnc = fnc1_score(gold, pred)
     report = classification_report(gold, pred, LABELS)
@@ -138,9 +139,15 @@ def main(argv: list[str] | None = None) -> int:
         os.environ[var] = str(args.threads)
     sys.path.insert(0, str(REPO / "toolkit"))
 
-    from claimbench.stance.data import attach_bodies, read_fnc1, sha256_file, split_stances, split_statistics
-    from claimbench.stance.model import build_model, save
-    from claimbench.stance.rules import build_rules
+    from claimbench.text.stance.corpus import (
+        attach_bodies,
+        read_fnc1,
+        sha256_file,
+        split_stances,
+        split_statistics,
+    )
+    from claimbench.text.stance.model import build_model, save
+    from claimbench.text.stance.rules import build_rules
 
     bodies_csv = args.data / "train_bodies.csv"
     stances_csv = args.data / "train_stances.csv"
@@ -162,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     model = build_model(**params)
     print(f"parameters: {params}")
     start = time.perf_counter()
-    from claimbench.stance.data import rumour_groups
+    from claimbench.text.stance.corpus import rumour_groups
 
     groups = (
         train["Body ID"].tolist()
@@ -215,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "split": {
             "name": names[0],
-            "method": "rumour-disjoint (claimbench.stance.data.split_by_claim)"
+            "method": "rumour-disjoint (claimbench.text.stance.corpus.split_by_claim)"
             if args.split == "claim"
             else "body ids in bodies-file order, random.Random(seed).shuffle, first part train",
             "seed": args.seed,

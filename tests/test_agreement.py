@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimbench.agreement import (
+from claimbench.cli import main
+from claimbench.data.agreement import (
     NONE,
     Pair,
     cohen_kappa,
@@ -28,8 +29,7 @@ from claimbench.agreement import (
     render_markdown,
     report_to_json,
 )
-from claimbench.cli import main
-from claimbench.dataset import load_dataset
+from claimbench.data.dataset import load_dataset
 from tests.conftest import tiny_records, write_records
 
 # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", Annenberg School for Communication,

@@ -1,4 +1,4 @@
-"""claimbench.bundled: the bundled datasets and default spec are found from the package, not the cwd."""
+"""claimbench.data.bundled: the bundled datasets and default spec are found from the package, not the cwd."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from claimbench import bundled
-from claimbench.cite import known_datasets, resolve_dataset
+from claimbench.data import bundled
+from claimbench.publish.cite import known_datasets, resolve_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 

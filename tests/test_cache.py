@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from claimbench.cache import (
+from claimbench.records import Evidence, Verdict
+from claimbench.run.cache import (
     CACHE_FILE,
     CacheError,
     CacheScope,
@@ -26,7 +27,6 @@ from claimbench.cache import (
     file_digests,
     plain_params,
 )
-from claimbench.records import Evidence, Verdict
 
 CHECKSUM = "ab" * 32
 
@@ -148,7 +148,7 @@ def test_newer_layout_and_corrupt_file_are_refused(tmp_path: Path) -> None:
 WRITER = textwrap.dedent(
     """
     import sys
-    from claimbench.cache import CacheScope, VerdictCache
+    from claimbench.run.cache import CacheScope, VerdictCache
     from claimbench.records import Verdict
 
     scope = CacheScope("d" * 64, "toy", "1", {})
@@ -214,10 +214,10 @@ def test_replacing_the_model_file_misses_the_cache_and_the_report_records_its_di
     import hashlib
 
     from claimbench.checkers.registry import discover
-    from claimbench.runner import run
-    from claimbench.spec import load_spec
-    from claimbench.stance.model import load, save
-    from claimbench.stance.training import train_fnc1
+    from claimbench.run.runner import run
+    from claimbench.run.spec import load_spec
+    from claimbench.text.stance.model import load, save
+    from claimbench.train.fnc1 import train_fnc1
     from tests.test_runner import make_dataset
 
     sample = Path(__file__).parent / "data" / "fnc1_sample"

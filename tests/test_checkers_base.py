@@ -15,8 +15,8 @@ from claimbench.checkers.base import (
     failure_message,
     fit_checker,
 )
-from claimbench.engines import check_batch
 from claimbench.records import NUMERIC_LABELS, Claim, Context, Item, Verdict
+from claimbench.run.engines import check_batch
 
 
 class Plain(BaseChecker):

@@ -8,7 +8,7 @@ import pytest
 
 from claimbench import load_dataset
 from claimbench.checkers.stance import SourceAgreementChecker, SourceConflictChecker
-from claimbench.datasets import fnc1
+from claimbench.data.adapters import fnc1
 from claimbench.records import STANCE_LABELS
 from claimbench.testing import parametrize_with_checks
 
@@ -75,7 +75,7 @@ def test_relations_pointing_nowhere_get_errors(checker: SourceAgreementChecker) 
 
 
 def test_trained_model_file_is_loaded_by_path(tmp_path: Path) -> None:
-    from claimbench.stance.training import train_fnc1
+    from claimbench.train.fnc1 import train_fnc1
 
     out = tmp_path / "stance.skops"
     metadata = train_fnc1(
@@ -91,7 +91,7 @@ def test_trained_model_file_is_loaded_by_path(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def model_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from claimbench.stance.training import train_fnc1
+    from claimbench.train.fnc1 import train_fnc1
 
     out = tmp_path_factory.mktemp("model") / "stance.skops"
     train_fnc1(SAMPLE, out, split="all", params={"svd_components": 10, "max_iter": 30, "n_folds": 2})
@@ -103,8 +103,8 @@ def test_small_batches_give_the_verdicts_of_one_batch(
 ) -> None:
     """Streaming through the checker (batches of 1 and 7, warm per-text caches, the trees walked by
     ``stance._forest``) gives the verdicts of one batch scored by scikit-learn's own booster path."""
-    from claimbench.engines import forget_loaded
-    from claimbench.stance import _forest, features
+    from claimbench.checkers.loading import forget_loaded
+    from claimbench.text.stance import _forest, features
 
     ds = fnc1.load(SAMPLE / "train_bodies.csv", SAMPLE / "train_stances.csv")
     items, context = ds.items("source_agreement"), ds.context()
@@ -122,27 +122,28 @@ def test_small_batches_give_the_verdicts_of_one_batch(
 
 
 def test_both_model_loaders_read_a_file_once_per_content(model_file: Path, tmp_path: Path) -> None:
-    """``load_model`` and ``load_claim_model`` share one cache (engines.load_once), keyed by content."""
+    """``load_model`` and ``load_claim_model`` share one cache (checkers.loading.load_once), keyed by
+    content."""
     import shutil
 
-    from claimbench import engines
+    from claimbench.checkers import loading
     from claimbench.checkers.claim_stance import DEFAULT_MODEL, load_claim_model
     from claimbench.checkers.stance import load_model
 
-    engines.forget_loaded()
+    loading.forget_loaded()
     copy = tmp_path / "copy.skops"
     shutil.copyfile(model_file, copy)
     first = load_model(copy)
     assert load_model(str(copy)) is first
     assert load_claim_model() is load_claim_model(DEFAULT_MODEL)
-    loaded = [path for path, _ in engines.LOADS[-2:]]
+    loaded = [path for path, _ in loading.LOADS[-2:]]
     assert loaded == [str(copy.resolve()), str(DEFAULT_MODEL.resolve())]
     shutil.copyfile(DEFAULT_MODEL, copy)  # another model under the same name is read afresh
     assert type(load_claim_model(copy)) is type(load_claim_model())
-    assert engines.LOADS[-1] == (str(copy.resolve()), engines.file_sha256(DEFAULT_MODEL))
+    assert loading.LOADS[-1] == (str(copy.resolve()), loading.file_sha256(DEFAULT_MODEL))
     with pytest.raises(FileNotFoundError, match=r"^stance model file not found: .*claimbench train"):
         load_model(tmp_path / "absent.skops")
-    with pytest.raises(FileNotFoundError, match=r"^claim stance model file not found: .*claim_training"):
+    with pytest.raises(FileNotFoundError, match=r"^claim stance model file not found: .*train\.claims"):
         load_claim_model(tmp_path / "absent.skops")
 
 

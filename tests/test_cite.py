@@ -11,7 +11,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-from claimbench.cite import (
+from claimbench.cli import main
+from claimbench.data.dataset import load_dataset
+from claimbench.publish.cite import (
     Citation,
     DatasetNotFoundError,
     apa,
@@ -28,8 +30,6 @@ from claimbench.cite import (
     to_yaml,
     toolkit_citation,
 )
-from claimbench.cli import main
-from claimbench.dataset import load_dataset
 
 
 def load_yaml(text: str) -> Any:

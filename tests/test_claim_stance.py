@@ -10,12 +10,12 @@ import pytest
 from claimbench import load_dataset
 from claimbench.checkers.claim_stance import DEFAULT_MODEL, ClaimStanceChecker
 from claimbench.checkers.stance import SourceConflictChecker
-from claimbench.datasets import emergent, perspectrum
+from claimbench.data.adapters import emergent, perspectrum
 from claimbench.records import STANCE_LABELS
-from claimbench.stance.claim_model import ClaimStanceModel, UntrustedModelError, load, save
-from claimbench.stance.claim_training import TRAIN_PARTS, pairs_of, unrelated_pairs
-from claimbench.stance.pairs import FAMILIES, ClaimPairFeatures
 from claimbench.testing import parametrize_with_checks
+from claimbench.text.stance.claim_model import ClaimStanceModel, UntrustedModelError, load, save
+from claimbench.text.stance.pairs import FAMILIES, ClaimPairFeatures
+from claimbench.train.claims import TRAIN_PARTS, pairs_of, unrelated_pairs
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = Path(__file__).parent / "data" / "pairs_sample"
@@ -103,7 +103,7 @@ def test_load_refuses_untrusted_types_and_foreign_archives(tmp_path: Path) -> No
 
 
 def test_shipped_model_is_small_loads_trusted_and_says_what_it_was_fitted_on() -> None:
-    assert DEFAULT_MODEL.is_file(), "build it with python -m claimbench.stance.claim_training"
+    assert DEFAULT_MODEL.is_file(), "build it with python -m claimbench.train.claims"
     assert DEFAULT_MODEL.stat().st_size < 5_000_000
     model, metadata = load(DEFAULT_MODEL)
     assert isinstance(model, ClaimStanceModel)
@@ -175,7 +175,7 @@ def test_unrelated_pairs_join_texts_of_different_claims_deterministically() -> N
 
 def test_the_models_defaults_are_the_shipped_configuration() -> None:
     """A run's ``fit_on`` (the checker fits ``ClaimStanceModel()``) fits the kind of model that ships."""
-    from claimbench.stance.claim_training import PARAMS
+    from claimbench.train.claims import PARAMS
 
     defaults = ClaimStanceModel().get_params()
     assert {k: defaults[k] for k in PARAMS} == PARAMS

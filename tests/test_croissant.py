@@ -1,7 +1,7 @@
 """Croissant 1.0 metadata: generated from the data, kept in sync on disk, and valid.
 
 Validity is checked twice: against the Croissant 1.0 specification's required properties by
-:func:`claimbench.croissant.croissant_problems` (always), and by loading the file with MLCommons'
+:func:`claimbench.publish.croissant.croissant_problems` (always), and by loading the file with MLCommons'
 reference implementation ``mlcroissant`` and generating every record from it (when it is installed; it is a
 dev extra and works offline).
 """
@@ -17,7 +17,8 @@ import pytest
 
 from claimbench._io import sha256_file
 from claimbench.cli import main
-from claimbench.croissant import (
+from claimbench.data.dataset import load_dataset, update_manifest
+from claimbench.publish.croissant import (
     CONFORMS_TO,
     CONTEXT,
     build_croissant,
@@ -25,7 +26,6 @@ from claimbench.croissant import (
     render_croissant,
     write_croissant,
 )
-from claimbench.dataset import load_dataset, update_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 MOSUL = ROOT / "datasets" / "mosul-2016"

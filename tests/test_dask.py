@@ -26,14 +26,15 @@ pytest.importorskip(
 )
 
 from claimbench.checkers.baseline import MajorityBaseline
+from claimbench.checkers.loading import LOADS, forget_loaded, load_once
 from claimbench.checkers.numeric import NumericSanityChecker
 from claimbench.checkers.registry import CheckerInfo, Registry
-from claimbench.engines import LOADS, SerialEngine, batched, forget_loaded, load_once, make_engine
-from claimbench.engines_dask import DaskEngine
 from claimbench.records import NUMERIC_CONSISTENCY, NUMERIC_LABELS, Context, Item, Verdict
 from claimbench.report.model import Report
-from claimbench.runner import run
-from claimbench.spec import BenchmarkSpec, BootstrapSpec, CheckerSpec, DatasetSpec, RunSettings
+from claimbench.run.engines import SerialEngine, batched, make_engine
+from claimbench.run.engines_dask import DaskEngine
+from claimbench.run.runner import run
+from claimbench.run.spec import BenchmarkSpec, BootstrapSpec, CheckerSpec, DatasetSpec, RunSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASETS = (ROOT / "datasets" / "mosul-2016", ROOT / "datasets" / "fnc1-conversions")
@@ -265,7 +266,7 @@ def test_model_is_loaded_once_per_worker(tmp_path: Path, cluster: DaskEngine) ->
 
 
 def run_items(path: Path) -> list[Item]:
-    from claimbench.dataset import load_dataset
+    from claimbench.data.dataset import load_dataset
 
     return load_dataset(path).items(NUMERIC_CONSISTENCY)
 

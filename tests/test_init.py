@@ -47,13 +47,15 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
 
 
 def test_lazy_names_are_the_modules_own() -> None:
-    from claimbench import dataset, records
+    from claimbench import records
+    from claimbench.data import dataset
 
     assert claimbench.Dataset is dataset.Dataset
     assert claimbench.Verdict is records.Verdict
 
 
 def test_import_of_a_stance_submodule_path_constant_is_light() -> None:
-    """The checkers read the shipped claim model's path from claimbench.stance without loading sklearn."""
-    loaded = _imported_after("from claimbench.stance import SHIPPED_CLAIM_MODEL")
+    """The checkers read the shipped claim model's path from claimbench.text.stance without loading
+    sklearn."""
+    loaded = _imported_after("from claimbench.text.stance import SHIPPED_CLAIM_MODEL")
     assert not loaded & {"sklearn", "scipy", "pandas"}, sorted(loaded & {"sklearn", "scipy", "pandas"})

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claimbench.content import normalise_text, text_key
-from claimbench.leakage import fit_texts, screen
 from claimbench.records import Article, Claim, Context, Relation
+from claimbench.run.leakage import fit_texts, screen
+from claimbench.text.content import normalise_text, text_key
 
 
 def _pairs(prefix: str, pairs: list[tuple[str, str]]) -> tuple[list[Relation], Context]:

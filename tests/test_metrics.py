@@ -1,4 +1,4 @@
-"""Tests for claimbench.metrics: hand-computed values, edge cases, properties."""
+"""Tests for claimbench.scoring.metrics: hand-computed values, edge cases, properties."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimbench.metrics import (
+from claimbench.scoring.metrics import (
     brier_score,
     calibration,
     classification_report,

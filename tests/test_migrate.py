@@ -13,10 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from claimbench.cli import main
-from claimbench.dataset import DatasetError, load_dataset, open_stream, update_manifest
-from claimbench.migrate import migrate_claim, migrate_dataset, time_qualifier
+from claimbench.data.dataset import DatasetError, load_dataset, open_stream, update_manifest
+from claimbench.data.migrate import migrate_claim, migrate_dataset, time_qualifier
+from claimbench.data.schema import SCHEMA_VERSION
 from claimbench.records import TIME_QUALIFIERS, claim_from_json, to_json
-from claimbench.schema import SCHEMA_VERSION
 from tests.conftest import tiny_records, write_records
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,6 +14,7 @@ from sklearn.metrics import precision_recall_fscore_support
 
 from claimbench.checkers.base import Checker
 from claimbench.checkers.numeric import NumericSanityChecker
+from claimbench.data.schema import schema_problems
 from claimbench.records import (
     NUMERIC_CONSISTENCY,
     NUMERIC_LABELS,
@@ -24,7 +25,6 @@ from claimbench.records import (
     Verdict,
     claim_from_json,
 )
-from claimbench.schema import schema_problems
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_SET = ROOT / "datasets" / "fnc1-conversions" / "claims.jsonl"
@@ -279,7 +279,7 @@ def test_fnc1_conversions_dev_set() -> None:
 @pytest.mark.skipif(not (MOSUL / "claims.jsonl").is_file(), reason="the Mosul dataset is not there")
 def test_mosul_dataset() -> None:
     """On mosul-2016 (45 claims): accuracy 0.91, inconsistent 1/1 found, no false alarm (measured)."""
-    from claimbench.dataset import load_dataset
+    from claimbench.data.dataset import load_dataset
 
     try:
         ds = load_dataset(MOSUL)

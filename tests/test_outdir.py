@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from claimbench.cli import main
-from claimbench.outdir import (
+from claimbench.data.outdir import (
     LOCK_FILE,
     OutputError,
     OutputLockedError,
@@ -40,7 +40,7 @@ name = "majority-baseline"
 HOLD = textwrap.dedent(
     """
     import sys, time
-    from claimbench.outdir import output_lock
+    from claimbench.data.outdir import output_lock
     with output_lock(sys.argv[1]):
         print("locked", flush=True)
         time.sleep(float(sys.argv[2]))

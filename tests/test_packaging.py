@@ -135,9 +135,9 @@ COMMANDS: dict[str, list[str]] = {
 }
 _DRIVER = """
 import contextlib, io, json, sys
-import claimbench, claimbench.cite
+import claimbench, claimbench.publish.cite
 from claimbench.cli import main
-out = {"__file__": claimbench.__file__, "api": claimbench.cite.load_named_dataset("mosul-2016").id}
+out = {"__file__": claimbench.__file__, "api": claimbench.publish.cite.load_named_dataset("mosul-2016").id}
 for key, argv in json.loads(sys.argv[1]).items():
     stdout, stderr = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):

@@ -12,10 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from claimbench import load_dataset
-from claimbench.dataset import DatasetError
-from claimbench.datasets import ADAPTERS, emergent, nli, open_dataset, perspectrum
-from claimbench.datasets._pairs import claim_id, in_dev, normalise, relation_id
-from claimbench.datasets.labels import LABEL_MAPS, scored_labels
+from claimbench.data.adapters import ADAPTERS, emergent, nli, open_dataset, perspectrum
+from claimbench.data.adapters._pairs import claim_id, in_dev, normalise, relation_id
+from claimbench.data.adapters.labels import LABEL_MAPS, scored_labels
+from claimbench.data.dataset import DatasetError
 from claimbench.records import STANCE_LABELS
 
 SAMPLE = Path(__file__).parent / "data" / "pairs_sample"
@@ -196,8 +196,8 @@ def test_convert_without_pairs_is_a_usage_error(tmp_path: Path) -> None:
 def test_macro_f1_is_over_the_labels_the_dataset_has() -> None:
     """Perspectrum has agree and disagree only: macro-F1 is their mean, not diluted by discuss/unrelated."""
     from claimbench.records import Verdict
-    from claimbench.scoring import Table
-    from claimbench.spec import BootstrapSpec
+    from claimbench.run.spec import BootstrapSpec
+    from claimbench.scoring.tables import Table
 
     ds = perspectrum.load(SAMPLE / "perspectrum.csv")
     items = ds.items("source_agreement")
@@ -236,8 +236,8 @@ def test_mean_over_datasets_weights_each_dataset_once() -> None:
 def test_a_spec_with_the_adapters_runs_fits_and_writes_a_valid_report(tmp_path: Path) -> None:
     """Adapters in ``[[datasets]]`` and ``fit_on``; the report (schema-checked) names the mapping."""
     from claimbench.report.json import write_report
-    from claimbench.runner import run
-    from claimbench.spec import load_spec
+    from claimbench.run.runner import run
+    from claimbench.run.spec import load_spec
 
     spec_file = tmp_path / "spec.toml"
     spec_file.write_text(

@@ -73,7 +73,7 @@ def test_rich_reporter_shows_a_spinner_while_running_and_removes_it() -> None:
 
 
 def test_training_marks_each_stage(tmp_path: Path) -> None:
-    from claimbench.stance.training import train_fnc1
+    from claimbench.train.fnc1 import train_fnc1
 
     recorder = Recorder()
     with reporting(recorder):

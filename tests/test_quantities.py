@@ -1,4 +1,5 @@
-"""Tests of claimbench.quantities: number parsing, quantity extraction, restatements, conversions, dates."""
+"""Tests of claimbench.text.quantities: number parsing, quantity extraction, restatements, conversions,
+dates."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from claimbench.quantities import (
+from claimbench.text.quantities import (
     DIMENSIONS,
     ParsedQuantity,
     conversion_agrees,
@@ -267,7 +268,7 @@ def test_every_unit_string_is_pint_parsable_with_the_stated_dimension() -> None:
         "temperature": "[temperature]",
         "time": "[time]",
     }
-    from claimbench.quantities import _UNITS
+    from claimbench.text.quantities import _UNITS
 
     for unit, entry in _UNITS.items():
         dims = str(ureg.Quantity(1.0, unit).dimensionality)

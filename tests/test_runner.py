@@ -19,7 +19,8 @@ from jsonschema import Draft202012Validator
 from claimbench.checkers.baseline import MajorityBaseline
 from claimbench.checkers.registry import CheckerInfo, Registry
 from claimbench.cli import main
-from claimbench.dataset import load_dataset, write_dataset
+from claimbench.data.dataset import load_dataset, write_dataset
+from claimbench.data.schema import load_schema
 from claimbench.records import (
     NUMERIC_CONSISTENCY,
     NUMERIC_LABELS,
@@ -45,9 +46,8 @@ from claimbench.report.json import (
     write_report,
 )
 from claimbench.report.model import Report
-from claimbench.runner import run
-from claimbench.schema import load_schema
-from claimbench.spec import BenchmarkSpec, SpecError, load_spec
+from claimbench.run.runner import run
+from claimbench.run.spec import BenchmarkSpec, SpecError, load_spec
 from claimbench.testing import check_checker, sample_context, sample_items
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -341,8 +341,8 @@ KILL_SCRIPT = textwrap.dedent(
     from claimbench.checkers.baseline import MajorityBaseline
     from claimbench.records import NUMERIC_CONSISTENCY, TASK_LABELS, Verdict, gold_label
     from claimbench.report.json import write_report
-    from claimbench.runner import run
-    from claimbench.spec import load_spec
+    from claimbench.run.runner import run
+    from claimbench.run.spec import load_spec
 
     class Slow:
         name = "slow"
@@ -721,7 +721,7 @@ def test_cli_end_to_end(tmp_path: Path, data: Path, caplog: pytest.LogCaptureFix
     assert {s.checker for s in report.scores} == {"majority-baseline", "inconsistent-always"}
     assert len(report.comparisons) == 1
     # the second run, in this process (cheaper): everything comes from the cache
-    with caplog.at_level(logging.INFO, logger="claimbench.runner"):
+    with caplog.at_level(logging.INFO, logger="claimbench.run.runner"):
         assert main(command[3:]) == 0
     assert "12 item(s): 12 reused from the cache, 0 computed" in caplog.text
     assert "cache: 24 verdict(s) reused, 0 computed" in caplog.text

@@ -11,17 +11,17 @@ from typing import Any
 
 import pytest
 
-from claimbench.cache import CACHE_DIR, CACHE_FILE
 from claimbench.checkers import BaseChecker, CheckerEnvironmentError
 from claimbench.checkers.registry import CheckerInfo, Registry, discover
 from claimbench.cli import main
-from claimbench.engines import check_batch
 from claimbench.records import NUMERIC_CONSISTENCY, NUMERIC_LABELS, Claim, Context, Item, Verdict
 from claimbench.report.html import render_html
 from claimbench.report.json import read_report
 from claimbench.report.markdown import render_markdown
-from claimbench.runner import run
-from claimbench.spec import load_spec
+from claimbench.run.cache import CACHE_DIR, CACHE_FILE
+from claimbench.run.engines import check_batch
+from claimbench.run.runner import run
+from claimbench.run.spec import load_spec
 from tests.test_runner import make_dataset
 
 

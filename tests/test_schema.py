@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from claimbench.schema import (
+from claimbench.data.schema import (
     Problem,
     _fast_check,
     _messages,
@@ -118,7 +118,7 @@ def test_read_jsonl_missing_and_empty_files(tmp_path: Path) -> None:
 
 
 def test_read_jsonl_does_not_load_an_overlong_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import claimbench.schema as schema_module
+    import claimbench.data.schema as schema_module
 
     monkeypatch.setattr(schema_module, "MAX_LINE_BYTES", 64)
     long_line = json.dumps({"id": "c1", "text": "x" * 500})

@@ -1,4 +1,4 @@
-"""Scoring from label codes: the same numbers as claimbench.metrics, in less time and memory."""
+"""Scoring from label codes: the same numbers as claimbench.scoring.metrics, in less time and memory."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from claimbench import scoring
-from claimbench.metrics import brier_score, calibration, classification_report
 from claimbench.records import NUMERIC_CONSISTENCY, SOURCE_AGREEMENT, TASK_LABELS
-from claimbench.scoring import (
+from claimbench.run.spec import BootstrapSpec
+from claimbench.scoring import tables as scoring
+from claimbench.scoring.metrics import brier_score, calibration, classification_report
+from claimbench.scoring.tables import (
     Collect,
     Compact,
     Table,
@@ -24,7 +25,6 @@ from claimbench.scoring import (
     _macro_f1,
     resampling_unit,
 )
-from claimbench.spec import BootstrapSpec
 
 
 def test_fast_macro_f1_matches_metrics() -> None:

@@ -10,7 +10,7 @@ import pytest
 from claimbench.checkers.baseline import MajorityBaseline
 from claimbench.checkers.registry import CheckerInfo, Registry
 from claimbench.records import NUMERIC_CONSISTENCY, SOURCE_AGREEMENT
-from claimbench.spec import (
+from claimbench.run.spec import (
     DEFAULT_CONFIDENCE,
     DEFAULT_OUTPUT,
     DEFAULT_RESAMPLES,

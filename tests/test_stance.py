@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 import skops.io as sio
 
-from claimbench.content import normalise_text
-from claimbench.stance.data import (
+from claimbench.text.content import normalise_text
+from claimbench.text.stance.corpus import (
     LABELS,
     FNC1DataError,
     attach_bodies,
@@ -28,8 +28,8 @@ from claimbench.stance.data import (
     split_stances,
     split_statistics,
 )
-from claimbench.stance.features import PairFeatures, PairTermVectors, as_pairs, make_pairs
-from claimbench.stance.model import (
+from claimbench.text.stance.features import PairFeatures, PairTermVectors, as_pairs, make_pairs
+from claimbench.text.stance.model import (
     FORMAT,
     StanceModel,
     UntrustedModelError,
@@ -37,7 +37,7 @@ from claimbench.stance.model import (
     load,
     save,
 )
-from claimbench.stance.rules import RuleBasedScorer, build_rules
+from claimbench.text.stance.rules import RuleBasedScorer, build_rules
 from tests.conftest import FNC1_DIR, requires_fnc1
 
 SAMPLE = Path(__file__).parent / "data" / "fnc1_sample"
@@ -369,7 +369,7 @@ def test_batches_score_like_one_batch_and_reuse_analysed_texts(
     sample: tuple[pd.DataFrame, pd.DataFrame], fitted: StanceModel, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The per-text cache changes no number, and a text seen in an earlier batch is not analysed again."""
-    from claimbench.stance import features
+    from claimbench.text.stance import features
 
     bodies, stances = sample
     heads, texts = attach_bodies(bodies, stances)
@@ -397,7 +397,7 @@ def test_batches_score_like_one_batch_and_reuse_analysed_texts(
 def test_stacked_rows_are_scipys_vstack() -> None:
     import scipy.sparse as sp
 
-    from claimbench.stance.features import _stack_rows
+    from claimbench.text.stance.features import _stack_rows
 
     dense = np.random.default_rng(0).random((30, 40)).astype(np.float32)
     dense[dense < 0.8] = 0.0
@@ -411,7 +411,7 @@ def test_stacked_rows_are_scipys_vstack() -> None:
 
 
 def test_text_cache_is_bounded() -> None:
-    from claimbench.stance.features import _TextCache
+    from claimbench.text.stance.features import _TextCache
 
     cache = _TextCache(3)
     calls: list[list[str]] = []
@@ -428,7 +428,7 @@ def test_text_cache_is_bounded() -> None:
 
 
 def test_rumour_groups_follow_the_related_pairs() -> None:
-    from claimbench.stance.data import rumour_groups
+    from claimbench.text.stance.corpus import rumour_groups
 
     heads = ["h1", "h2", "H1", "h3", "h3"]
     texts = ["a", "b", "b", "c", "a"]
@@ -438,7 +438,7 @@ def test_rumour_groups_follow_the_related_pairs() -> None:
 
 
 def test_rumour_groups_by_body_put_an_unrelated_pair_with_its_body() -> None:
-    from claimbench.stance.data import rumour_groups
+    from claimbench.text.stance.corpus import rumour_groups
 
     heads = ["h1", "h2", "H1", "h3", "h3"]
     texts = ["a", "b", "b", "c", "a"]

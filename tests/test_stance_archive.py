@@ -1,7 +1,7 @@
 """Hostile skops archives: sizes checked before anything is built, nothing trusted that is not listed.
 
 Each archive is a genuine saved stance model with something added, so that only the addition can be what
-:func:`claimbench.stance.model.load` refuses.
+:func:`claimbench.text.stance.model.load` refuses.
 """
 
 from __future__ import annotations
@@ -21,9 +21,16 @@ from numpy.lib import format as npy
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.preprocessing import FunctionTransformer
 
-from claimbench.stance._archive import ArchiveLimits, ArchiveRefusedError, inspect_archive
-from claimbench.stance.data import attach_bodies, read_fnc1
-from claimbench.stance.model import FORMAT, TRUSTED_TYPES, StanceModel, UntrustedModelError, build_model, load
+from claimbench.text.stance._archive import ArchiveLimits, ArchiveRefusedError, inspect_archive
+from claimbench.text.stance.corpus import attach_bodies, read_fnc1
+from claimbench.text.stance.model import (
+    FORMAT,
+    TRUSTED_TYPES,
+    StanceModel,
+    UntrustedModelError,
+    build_model,
+    load,
+)
 
 SAMPLE = Path(__file__).parent / "data" / "fnc1_sample"
 MiB = 1024 * 1024
@@ -66,10 +73,36 @@ def _blob_member(path: Path) -> str:
 def test_a_genuine_model_loads_with_the_list_as_the_only_trust(model: StanceModel, tmp_path: Path) -> None:
     path = _dump(tmp_path / "ok.skops", model)
     names = inspect_archive(path, TRUSTED_TYPES)
-    assert "claimbench.stance.model.StanceModel" in names
+    assert "claimbench.text.stance.model.StanceModel" in names
     assert names <= TRUSTED_TYPES
     loaded, _ = load(path)
     assert isinstance(loaded, StanceModel)
+
+
+def _with_old_module_names(path: Path) -> Path:
+    """The archive at ``path`` as it was written before the stance modules moved into ``claimbench.text``."""
+    with zipfile.ZipFile(path) as archive:
+        schema = archive.read("schema.json").decode("utf-8")
+    _rewrite(path, "schema.json", schema.replace('"claimbench.text.stance.', '"claimbench.stance.').encode())
+    return path
+
+
+def test_an_archive_written_before_the_package_layout_still_loads(model: StanceModel, tmp_path: Path) -> None:
+    path = _with_old_module_names(_dump(tmp_path / "old.skops", model))
+    written = path.read_bytes()
+    with zipfile.ZipFile(path) as archive:
+        assert b'"claimbench.stance.model"' in archive.read("schema.json")
+    loaded, _ = load(path)
+    assert path.read_bytes() == written  # migrated in memory; the file is left as it is
+    assert isinstance(loaded, StanceModel)
+    heads, bodies = ["a headline"], ["a body about something else"]
+    np.testing.assert_array_equal(loaded.predict_proba(heads, bodies), model.predict_proba(heads, bodies))
+
+
+def test_an_old_archive_naming_an_untrusted_type_is_still_refused(model: StanceModel, tmp_path: Path) -> None:
+    path = _with_old_module_names(_dump(tmp_path / "old.skops", model, extra=KNeighborsClassifier()))
+    with pytest.raises(UntrustedModelError):
+        load(path)
 
 
 # -- item 7: declared sizes ------------------------------------------------------------------------
@@ -185,7 +218,7 @@ def test_not_a_zip_is_refused(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_the_claim_model_refuses_what_skops_trusts_by_default(case: str, tmp_path: Path) -> None:
-    from claimbench.stance import claim_model
+    from claimbench.text.stance import claim_model
 
     shipped = Path(claim_model.__file__).parent / "claim_stance.skops"
     genuine, _ = claim_model.load(shipped)
@@ -197,7 +230,7 @@ def test_the_claim_model_refuses_what_skops_trusts_by_default(case: str, tmp_pat
 
 
 def test_the_claim_model_refuses_a_huge_declared_array(tmp_path: Path) -> None:
-    from claimbench.stance import claim_model
+    from claimbench.text.stance import claim_model
 
     path = tmp_path / "claim-huge.skops"
     sio.dump({"format": claim_model.FORMAT, "metadata_json": "{}", "model": np.zeros(1000)}, path)

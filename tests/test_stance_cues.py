@@ -1,4 +1,5 @@
-"""Tests of the headline-independent stance cues (claimbench.stance.cues) and the model options using them."""
+"""Tests of the headline-independent stance cues (claimbench.text.stance.cues) and the model options using
+them."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claimbench.stance.cues import PairCues
-from claimbench.stance.data import LABELS, attach_bodies, read_fnc1
-from claimbench.stance.model import build_model, load, save
+from claimbench.text.stance.corpus import LABELS, attach_bodies, read_fnc1
+from claimbench.text.stance.cues import PairCues
+from claimbench.text.stance.model import build_model, load, save
 
 SAMPLE = Path(__file__).parent / "data" / "fnc1_sample"
 
@@ -141,7 +142,7 @@ def test_dataframe_input_matches_pairs() -> None:
 def test_near_by_cue_counts_what_a_plain_loop_counts(
     anchors: list[int], points: list[tuple[int, int]], window: int
 ) -> None:
-    from claimbench.stance.cues import _near_by_cue
+    from claimbench.text.stance.cues import _near_by_cue
 
     expected = np.zeros(4)
     for position, cue in points:
@@ -159,7 +160,7 @@ def test_near_by_cue_counts_what_a_plain_loop_counts(
 def test_analysis_without_ngrams_differs_only_in_the_ngram_fields() -> None:
     from dataclasses import fields
 
-    from claimbench.stance.features import _analyse
+    from claimbench.text.stance.features import _analyse
 
     text = "Officials deny the report. It was not a hoax, they said? Others claim it is true."
     full, light = _analyse(text, 2), _analyse(text, 2, ngrams=False)
@@ -178,8 +179,8 @@ def test_the_cues_reuse_the_analyses_pair_features_just_made(
     sample: tuple[list[str], list[str], list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One model's two transformers analyse a text once, and the cues come out the same either way."""
-    from claimbench.stance import features
-    from claimbench.stance.features import PairFeatures, make_pairs
+    from claimbench.text.stance import features
+    from claimbench.text.stance.features import PairFeatures, make_pairs
 
     heads, texts, _ = sample
     pairs = make_pairs(heads, texts)

@@ -1,4 +1,4 @@
-"""Tests of :mod:`claimbench.stance._forest`: all trees walked at once give the booster's own numbers."""
+"""Tests of :mod:`claimbench.text.stance._forest`: all trees walked at once give the booster's own numbers."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from numpy.typing import NDArray
 from sklearn.ensemble import HistGradientBoostingClassifier
 
-from claimbench.stance import _forest
+from claimbench.text.stance import _forest
 
 
 def _data(n: int, classes: int, seed: int = 0) -> tuple[NDArray[np.float64], NDArray[np.int64]]:

@@ -1,4 +1,4 @@
-"""Tests for claimbench.stats: hand-computed values, edge cases, properties."""
+"""Tests for claimbench.scoring.stats: hand-computed values, edge cases, properties."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
 
-from claimbench.stats import (
+from claimbench.scoring.stats import (
     benjamini_hochberg,
     bootstrap_ci,
     mcnemar,

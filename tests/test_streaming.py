@@ -21,8 +21,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from claimbench.cache import CacheScope, decode_verdict
-from claimbench.dataset import (
+from claimbench.data.dataset import (
     DatasetError,
     iter_items,
     load_dataset,
@@ -31,12 +30,13 @@ from claimbench.dataset import (
     validate_dataset,
     validate_stream,
 )
-from claimbench.engines import check_batch
 from claimbench.records import NUMERIC_CONSISTENCY, SOURCE_AGREEMENT, TASK_LABELS, Evidence, Verdict
 from claimbench.report.json import predictions_csv, write_report
 from claimbench.report.model import Prediction, Report
-from claimbench.runner import STREAM_MIN_RECORDS, VALIDATED, run
-from claimbench.streaming import Finish
+from claimbench.run.cache import CacheScope, decode_verdict
+from claimbench.run.engines import check_batch
+from claimbench.run.runner import STREAM_MIN_RECORDS, VALIDATED, run
+from claimbench.run.streaming import Finish
 from tests.conftest import tiny_records, write_records
 from tests.test_runner import CALLS, INTERRUPT_AT, SPEC, make_dataset, registry, spec_for
 
@@ -153,7 +153,7 @@ def test_iter_items_reports_bad_lines_and_goes_on(tmp_path: Path) -> None:
 
 def test_iter_items_reads_parquet_row_groups(tmp_path: Path) -> None:
     pytest.importorskip("pyarrow")
-    from claimbench.export import export_dataset
+    from claimbench.publish.export import export_dataset
 
     root = ROOT / "datasets" / "mosul-2016"
     out = export_dataset(load_dataset(root), "hf", tmp_path / "hf")
@@ -229,7 +229,7 @@ class _Unfinishing:
     name = "unfinishing"
 
     def map_batches(self, checker: Any, context: Any, batches: Any, finish: Any = None) -> Any:
-        from claimbench.engines import SerialEngine
+        from claimbench.run.engines import SerialEngine
 
         return SerialEngine().map_batches(checker, context, batches)
 
@@ -299,7 +299,7 @@ def test_streaming_is_chosen_by_size_and_validates_once(
     data = make_dataset(tmp_path / "toy")
     spec = spec_for(tmp_path / "run", data)
     assert run(spec, registry=registry(), progress=False).predictions  # small: loaded whole
-    monkeypatch.setattr("claimbench.runner.STREAM_MIN_RECORDS", 10)
+    monkeypatch.setattr("claimbench.run.runner.STREAM_MIN_RECORDS", 10)
     assert STREAM_MIN_RECORDS == 100_000
     calls: list[bool] = []
     real = open_stream
@@ -308,7 +308,7 @@ def test_streaming_is_chosen_by_size_and_validates_once(
         calls.append(validate)
         return real(path, validate=validate)
 
-    monkeypatch.setattr("claimbench.runner.open_stream", spy)
+    monkeypatch.setattr("claimbench.run.runner.open_stream", spy)
     first = run(spec, registry=registry(), progress=False)
     assert first.predictions == ()  # large: streamed
     second = run(spec, registry=registry(), progress=False)
@@ -342,7 +342,7 @@ def test_batches_travel_compactly_and_arrive_equal() -> None:
     import pickle
 
     from claimbench.checkers.numeric import NumericSanityChecker
-    from claimbench.engines import BatchResult, RawItems, check_batch
+    from claimbench.run.engines import BatchResult, RawItems, check_batch
 
     root = ROOT / "datasets" / "fnc1-conversions"
     chunk = next(open_stream(root).raw_chunks(NUMERIC_CONSISTENCY, 50))
@@ -473,8 +473,8 @@ def test_finish_reduces_to_the_rows_codes_and_shard_of_the_verdicts(
 def test_finish_runs_where_the_batch_was_checked(tmp_path: Path) -> None:
     """Through a real engine the verdicts stay on the worker: only the reduced batch comes back."""
     from claimbench.checkers.numeric import NumericSanityChecker
-    from claimbench.engines import JoblibEngine, SerialEngine
-    from claimbench.streaming import StreamBatch
+    from claimbench.run.engines import JoblibEngine, SerialEngine
+    from claimbench.run.streaming import StreamBatch
 
     root = ROOT / "datasets" / "fnc1-conversions"
     stream = open_stream(root)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from claimbench.errors import ClaimbenchError
 
 if TYPE_CHECKING:
-    from claimbench.dataset import Dataset, DatasetError, load_dataset, validate_dataset
+    from claimbench.data.dataset import Dataset, DatasetError, load_dataset, validate_dataset
     from claimbench.records import (
         Article,
         Attribution,
@@ -31,7 +31,9 @@ if TYPE_CHECKING:
     )
 
 _LAZY: dict[str, str] = {
-    **dict.fromkeys(("Dataset", "DatasetError", "load_dataset", "validate_dataset"), "claimbench.dataset"),
+    **dict.fromkeys(
+        ("Dataset", "DatasetError", "load_dataset", "validate_dataset"), "claimbench.data.dataset"
+    ),
     **dict.fromkeys(
         (
             "Article",

@@ -33,8 +33,8 @@ from claimbench.errors import ClaimbenchError
 if TYPE_CHECKING:
     from typing import TextIO
 
-    from claimbench.dataset import Dataset
-    from claimbench.engines import Engine
+    from claimbench.data.dataset import Dataset
+    from claimbench.run.engines import Engine
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -71,7 +71,7 @@ def _failed(exc: ClaimbenchError, *, note: str = "", problems_to: TextIO | None 
 
 def _not_a_dataset(path: Path) -> str | None:
     """Why ``path`` is not a dataset directory at all (missing, a file, no manifest), or ``None``."""
-    from claimbench.dataset import MANIFEST
+    from claimbench.data.dataset import MANIFEST
 
     root = path.parent if path.name == MANIFEST else path
     if not root.exists():
@@ -84,8 +84,8 @@ def _not_a_dataset(path: Path) -> str | None:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from claimbench.cite import known_datasets
-    from claimbench.dataset import validate_stream  # validate_dataset's problems, records not held
+    from claimbench.data.dataset import validate_stream  # validate_dataset's problems, records not held
+    from claimbench.publish.cite import known_datasets
 
     status = EXIT_OK
     known = known_datasets()
@@ -114,7 +114,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _manifest(args: argparse.Namespace) -> int:
     """``claimbench manifest DIR``: recompute the checksums and counts, then validate (as ``validate``)."""
-    from claimbench.dataset import MANIFEST, refresh_manifest, validate_dataset
+    from claimbench.data.dataset import MANIFEST, refresh_manifest, validate_dataset
 
     if (why := _not_a_dataset(args.path)) is not None:
         return _usage_error(why)
@@ -174,7 +174,7 @@ def _compare(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     """``claimbench run``: score a benchmark spec, write the reports, print the headline table.
 
-    The output directory is checked and locked (:mod:`claimbench.outdir`) from before the run starts
+    The output directory is checked and locked (:mod:`claimbench.data.outdir`) from before the run starts
     until its last report is written.
     """
     with contextlib.ExitStack() as held:
@@ -184,12 +184,12 @@ def _run(args: argparse.Namespace) -> int:
 def _run_spec(args: argparse.Namespace, held: contextlib.ExitStack[bool | None]) -> int:
     import logging
 
-    from claimbench.bundled import resolve_spec
-    from claimbench.outdir import claim_output
+    from claimbench.data.bundled import resolve_spec
+    from claimbench.data.outdir import claim_output
     from claimbench.report.console import format_table, headline_rows
     from claimbench.report.files import write_reports
-    from claimbench.runner import run
-    from claimbench.spec import SpecError, load_spec
+    from claimbench.run.runner import run
+    from claimbench.run.spec import SpecError, load_spec
 
     live = _setup_logging(quiet=args.quiet, verbose=args.verbose)
     args.spec = resolve_spec(args.spec)  # a file, `default` (bundled), or none given
@@ -289,7 +289,7 @@ def _dask_engine(jobs: int, scheduler: str | None, *, verbose: bool = False) -> 
     A LocalCluster is started by the engine on the first batch to compute, so none is started when the
     cache holds every verdict.
     """
-    from claimbench.engines_dask import DaskEngine
+    from claimbench.run.engines_dask import DaskEngine
 
     where = f"the dask scheduler at {scheduler}" if scheduler else "a local dask cluster"
     try:
@@ -332,7 +332,7 @@ def _jobs(text: str) -> int:
 
 def _load_named(name: str) -> Dataset | int:
     """The dataset ``name`` (a path or an id), or an exit code after printing why it cannot be had."""
-    from claimbench.cite import load_named_dataset, resolve_dataset
+    from claimbench.publish.cite import load_named_dataset, resolve_dataset
 
     try:
         resolved = resolve_dataset(name)
@@ -345,7 +345,7 @@ def _load_named(name: str) -> Dataset | int:
 
 def _cite(args: argparse.Namespace) -> int:
     """``claimbench cite [DATASET]``: the citation of a dataset (from its manifest) or of the toolkit."""
-    from claimbench.cite import citation_of, dataset_citation, format_citation
+    from claimbench.publish.cite import citation_of, dataset_citation, format_citation
 
     if args.dataset is None:
         print(format_citation(citation_of(None), args.format), end="")
@@ -359,7 +359,7 @@ def _cite(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     """``claimbench export DATASET --format F --out DIR``: JSONL copy, Parquet tables or a HF folder."""
-    from claimbench.export import export_dataset
+    from claimbench.publish.export import export_dataset
 
     ds = _load_named(args.dataset)
     if isinstance(ds, int):
@@ -376,7 +376,7 @@ def _croissant(args: argparse.Namespace) -> int:
     """``claimbench croissant DATASET``: print, write (--write) or check (--check) croissant.json."""
     import json
 
-    from claimbench.croissant import croissant_path, croissant_problems, render_croissant
+    from claimbench.publish.croissant import croissant_path, croissant_problems, render_croissant
 
     ds = _load_named(args.dataset)
     if isinstance(ds, int):
@@ -402,7 +402,7 @@ def _croissant(args: argparse.Namespace) -> int:
 
 def _datasheet(args: argparse.Namespace) -> int:
     """``claimbench datasheet DATASET``: print, rewrite (--update) or check (--check) the counts block."""
-    from claimbench.datasheet import (
+    from claimbench.publish.datasheet import (
         counts_block,
         datasheet_drift,
         datasheet_path,
@@ -435,9 +435,9 @@ def _datasheet(args: argparse.Namespace) -> int:
 
 
 def _convert(args: argparse.Namespace) -> int:
-    from claimbench.dataset import DatasetError
-    from claimbench.datasets import fnc1, open_dataset, save
-    from claimbench.outdir import check_replaceable, dataset_dir_problem
+    from claimbench.data.adapters import fnc1, open_dataset, save
+    from claimbench.data.dataset import DatasetError
+    from claimbench.data.outdir import check_replaceable, dataset_dir_problem
 
     if args.overwrite:
         print("warning: --overwrite is deprecated; use --force", file=sys.stderr)
@@ -475,7 +475,7 @@ def _convert(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from claimbench.stance.training import train_fnc1
+    from claimbench.train.fnc1 import train_fnc1
 
     if not args.data.is_dir():
         return _usage_error(f"{args.data}: no such directory")
@@ -494,7 +494,7 @@ def _train(args: argparse.Namespace) -> int:
 
 def _agreement(args: argparse.Namespace) -> int:
     """``claimbench agreement A B``: inter-annotator agreement of two annotations of the same articles."""
-    from claimbench.agreement import compare_datasets, render_markdown, write_agreement
+    from claimbench.data.agreement import compare_datasets, render_markdown, write_agreement
 
     datasets = []
     for name in (args.dataset_a, args.dataset_b):
@@ -514,7 +514,7 @@ def _agreement(args: argparse.Namespace) -> int:
 
 def _migrate(args: argparse.Namespace) -> int:
     """``claimbench migrate PATH``: upgrade a dataset from record schema 1.0.0 to 1.1.0 in place."""
-    from claimbench.migrate import migrate_dataset
+    from claimbench.data.migrate import migrate_dataset
 
     if (why := _not_a_dataset(args.path)) is not None:
         return _usage_error(why)
@@ -536,7 +536,7 @@ def _migrate(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with one subcommand per job."""
-    from claimbench.engines import ENGINES
+    from claimbench.run.engines import ENGINES
 
     parser = argparse.ArgumentParser(
         prog="claimbench",
@@ -714,8 +714,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_compare)
 
-    from claimbench.cite import FORMATS as CITE_FORMATS
-    from claimbench.export import FORMATS as EXPORT_FORMATS
+    from claimbench.publish.cite import FORMATS as CITE_FORMATS
+    from claimbench.publish.export import FORMATS as EXPORT_FORMATS
 
     p = sub.add_parser(
         "cite",
@@ -776,7 +776,7 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--check", action="store_true", help="exit 1 if the block is out of date")
     p.set_defaults(func=_datasheet)
 
-    from claimbench.agreement import RESAMPLES, SEED
+    from claimbench.data.agreement import RESAMPLES, SEED
 
     p = sub.add_parser(
         "agreement",

@@ -49,7 +49,7 @@ class Checker(Protocol):
         A class attribute, the names of the parameters that hold the path of a file the checker reads
         (a model, a lexicon): ``file_params = ("model",)``. A verdict depends on the file's content, not
         its name, so the runner puts the SHA-256 of each such file into the cache key and the report
-        (:func:`claimbench.cache.file_digests`): a replaced file is never answered from the cache.
+        (:func:`claimbench.run.cache.file_digests`): a replaced file is never answered from the cache.
     """
 
     name: str
@@ -84,7 +84,7 @@ def contract_problems(checker: object) -> list[str]:
     Checked: the four attributes (``name`` and ``version`` non-empty strings, ``task`` a known task,
     ``labels`` a non-empty subset of the task's labels), ``check`` and ``get_params`` callable, and of the
     optional parts, ``fit`` callable where present and ``file_params`` a tuple of names. What the verdicts
-    must look like is checked where they are made (:func:`claimbench.engines.check_batch`) and by the
+    must look like is checked where they are made (:func:`claimbench.run.engines.check_batch`) and by the
     conformance kit on sample items.
     """
     missing = [a for a in _ATTRIBUTES if not hasattr(checker, a)]

@@ -3,10 +3,10 @@
 Built for relations between two claims (Mosul's sources against each other, Emergent, Perspectrum,
 SNLI-style pairs), where the FNC-1 model, made for a headline against a whole article, calls nearly
 everything ``unrelated``. Without ``model`` it uses the model shipped in the package
-(:data:`DEFAULT_MODEL`, built by ``python -m claimbench.stance.claim_training``); ``model`` names
+(:data:`DEFAULT_MODEL`, built by ``python -m claimbench.train.claims``); ``model`` names
 another archive saved by that command; ``fit`` (the runner's ``fit_on``) trains a fresh one on the
 relations given. Archives load only through the trusted-types path
-(:func:`claimbench.stance.claim_model.load`).
+(:func:`claimbench.text.stance.claim_model.load`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 from claimbench.checkers.stance import SourceAgreementChecker, _texts, load_claim_model
 from claimbench.records import Context, Item, Relation
-from claimbench.stance import SHIPPED_CLAIM_MODEL
+from claimbench.text.stance import SHIPPED_CLAIM_MODEL
 
 DEFAULT_MODEL = SHIPPED_CLAIM_MODEL
 """The claim-pair stance model shipped in the package (see README: which data it was fitted on)."""
@@ -29,7 +29,7 @@ class ClaimStanceChecker(SourceAgreementChecker):
     """Claim-vs-claim stance of each relation by the learned claim-pair model.
 
     ``model``: a claim-stance archive (default: :data:`DEFAULT_MODEL`). ``model_params``: parameters of
-    the :class:`~claimbench.stance.claim_model.ClaimStanceModel` that ``fit`` trains.
+    the :class:`~claimbench.text.stance.claim_model.ClaimStanceModel` that ``fit`` trains.
     """
 
     name = "claim-stance"
@@ -37,7 +37,7 @@ class ClaimStanceChecker(SourceAgreementChecker):
 
     def fit(self, items: Sequence[Item], context: Context) -> ClaimStanceChecker:
         """Train a claim-pair stance model on labelled relations (e.g. an Emergent train split)."""
-        from claimbench.stance.claim_model import ClaimStanceModel
+        from claimbench.text.stance.claim_model import ClaimStanceModel
 
         relations = [i for i in items if isinstance(i, Relation)]
         pairs = [_texts(r, context) for r in relations]

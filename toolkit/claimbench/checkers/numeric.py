@@ -1,11 +1,11 @@
 """The built-in numeric-consistency checker: arithmetic on the figures and dates a claim states.
 
 ``NumericSanityChecker`` parses the claim's own text (never the gold annotation) with
-:mod:`claimbench.quantities` and applies the checks of the project's annotation guideline
+:mod:`claimbench.text.quantities` and applies the checks of the project's annotation guideline
 (``datasets/mosul-2016/GUIDELINES.md`` §9, C1–C4) and of the issue:
 
 * **conversions (C1)**: one quantity restated in two units ("7 miles (20 kilometres)") must agree at the
-  precision the writer used (the rounding rule of :mod:`claimbench.quantities`); a length restated as an
+  precision the writer used (the rounding rule of :mod:`claimbench.text.quantities`); a length restated as an
   area is wrong; two amounts of money are never judged (exchange rates vary);
 * **restatements (C2)**, with ``check_article``: a figure in the headline or standfirst and the same
   quantity in the body (matched by dimension, counted noun and at least two shared content words around
@@ -44,7 +44,17 @@ from functools import lru_cache
 from typing import Final
 
 from claimbench.checkers.base import BaseChecker, failed_verdict
-from claimbench.quantities import (
+from claimbench.records import (
+    NUMERIC_CONSISTENCY,
+    NUMERIC_LABELS,
+    Article,
+    Claim,
+    Context,
+    Evidence,
+    Item,
+    Verdict,
+)
+from claimbench.text.quantities import (
     WEEKDAYS,
     DateMention,
     ParsedQuantity,
@@ -56,16 +66,6 @@ from claimbench.quantities import (
     find_restatements,
     parse_number,
     unit_dimension,
-)
-from claimbench.records import (
-    NUMERIC_CONSISTENCY,
-    NUMERIC_LABELS,
-    Article,
-    Claim,
-    Context,
-    Evidence,
-    Item,
-    Verdict,
 )
 
 __all__ = ["NumericSanityChecker"]

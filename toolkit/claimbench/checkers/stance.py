@@ -1,6 +1,6 @@
 """Source-agreement checkers: does a second text agree with, disagree with, discuss, or ignore a claim?
 
-Two checkers share one scorer (:mod:`claimbench.stance`):
+Two checkers share one scorer (:mod:`claimbench.text.stance`):
 
 ``source-agreement``
     Judges each relation on its own, FNC-1 style: the claim is the headline, the other claim's text or the
@@ -37,7 +37,7 @@ from claimbench.records import (
     Relation,
     Verdict,
 )
-from claimbench.stance import SHIPPED_CLAIM_MODEL
+from claimbench.text.stance import SHIPPED_CLAIM_MODEL
 
 
 class _Scorer(Protocol):
@@ -45,14 +45,15 @@ class _Scorer(Protocol):
 
 
 def load_cached_model(path: str | os.PathLike[str], loader: Callable[[Path], Any], missing: str) -> Any:
-    """``loader(path)``, read once per process for each file content (:func:`claimbench.engines.load_once`).
+    """``loader(path)``, read once per process for each file content
+    (:func:`claimbench.checkers.loading.load_once`).
 
     The one model cache of the learned checkers (``source-agreement``, ``source-conflicts``,
     ``claim-stance``): each worker process reads a model on its first batch and keeps it for every later
     batch and run; a replaced file is read afresh. A missing file raises ``FileNotFoundError`` starting
     with ``missing`` (what the file is and how to make one).
     """
-    from claimbench.engines import load_once
+    from claimbench.checkers.loading import load_once
 
     file = Path(path).resolve()
     if not file.is_file():
@@ -61,33 +62,34 @@ def load_cached_model(path: str | os.PathLike[str], loader: Callable[[Path], Any
 
 
 def _read_stance_model(path: Path) -> Any:
-    from claimbench.stance.model import load
+    from claimbench.text.stance.model import load
 
     model, _metadata = load(path)
     return model
 
 
 def _read_claim_model(path: Path) -> Any:
-    from claimbench.stance.claim_model import load
+    from claimbench.text.stance.claim_model import load
 
     model, _metadata = load(path)
     return model
 
 
 def load_claim_model(path: str | os.PathLike[str] | None = None) -> Any:
-    """The :class:`~claimbench.stance.claim_model.ClaimStanceModel` in ``path`` (default: the shipped one,
-    :data:`claimbench.stance.SHIPPED_CLAIM_MODEL`), loaded at most once per process
+    """The :class:`~claimbench.text.stance.claim_model.ClaimStanceModel` in ``path`` (default: the shipped
+    one,
+    :data:`claimbench.text.stance.SHIPPED_CLAIM_MODEL`), loaded at most once per process
     (:func:`load_cached_model`)."""
     return load_cached_model(
         path if path is not None else SHIPPED_CLAIM_MODEL,
         _read_claim_model,
         "claim stance model file not found: {file}; build it with "
-        "`python -m claimbench.stance.claim_training --out PATH`",
+        "`python -m claimbench.train.claims --out PATH`",
     )
 
 
 def load_model(path: str | os.PathLike[str]) -> Any:
-    """The :class:`~claimbench.stance.model.StanceModel` in ``path``, loaded at most once per process.
+    """The :class:`~claimbench.text.stance.model.StanceModel` in ``path``, loaded at most once per process.
 
     Worker processes each load it on first use and keep it for every later batch.
     """
@@ -111,7 +113,7 @@ class _StanceChecker(BaseChecker):
 
     def fit(self, items: Sequence[Item], context: Context) -> _StanceChecker:
         """Train the stacked stance model on labelled relations (e.g. the FNC-1 train split)."""
-        from claimbench.stance.model import build_model
+        from claimbench.text.stance.model import build_model
 
         relations = [i for i in items if isinstance(i, Relation)]
         pairs = [_texts(r, context) for r in relations]
@@ -128,7 +130,7 @@ class _StanceChecker(BaseChecker):
             return fitted, "the stance model fitted by the run"
         if self.model is not None:
             return load_model(self.model), f"the stance model {Path(self.model).name}"
-        from claimbench.stance.rules import RuleBasedScorer
+        from claimbench.text.stance.rules import RuleBasedScorer
 
         return RuleBasedScorer(), "the rule-based scorer (no model file given)"
 
@@ -279,9 +281,12 @@ def _is_claim_archive(path: str) -> bool:
     """Whether ``path`` is a claim-stance archive (it builds the claim model's types, not FNC-1's)."""
     import skops.io as sio
 
+    from claimbench.text.stance._archive import current_name
+
     file = Path(path)
     return file.is_file() and any(
-        t.startswith("claimbench.stance.claim_model.") for t in sio.get_untrusted_types(file=file)
+        current_name(t).startswith("claimbench.text.stance.claim_model.")
+        for t in sio.get_untrusted_types(file=file)
     )
 
 

@@ -18,9 +18,9 @@ from typing import Any
 
 from claimbench._display import FORMULA_PREFIX, defuse_formula, restore_formula
 from claimbench._io import atomic_path, write_text
+from claimbench.data.schema import _fast_check, json_path, validator
 from claimbench.errors import ClaimbenchError
 from claimbench.report.model import PREDICTION_COLUMNS, Prediction, Report
-from claimbench.schema import _fast_check, json_path, validator
 
 REPORT_FILE = "report.json"
 PREDICTIONS_CSV = "predictions.csv"
@@ -42,7 +42,7 @@ class ReportError(ClaimbenchError, ValueError):
 def report_problems(data: Mapping[str, Any]) -> list[str]:
     """Every schema violation of a report's JSON form, as ``$.path: message`` (empty when valid).
 
-    The compiled check of :mod:`claimbench.schema` decides first (a report holds a row per prediction:
+    The compiled check of :mod:`claimbench.data.schema` decides first (a report holds a row per prediction:
     jsonschema alone took about 5 s for 20,000); jsonschema words the problems of a report it refuses.
     """
     fast = _fast_check("report")

@@ -21,8 +21,30 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from claimbench.metrics import LabelScore as LabelScore  # the scores' own records, re-exported
-from claimbench.metrics import ReliabilityBin as ReliabilityBin
+
+@dataclass(frozen=True, slots=True)
+class LabelScore:
+    """Precision, recall and F1 of one label (one-vs-rest), and how many gold items carry it.
+
+    The one per-label record: scores, reports and report.json (``per_label``, keyed by label) all use it.
+    """
+
+    precision: float
+    recall: float
+    f1: float
+    support: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReliabilityBin:
+    """One reliability-diagram bin ``(low, high]`` (the first bin also holds 0): its items, their mean
+    confidence and their accuracy (both NaN for an empty bin). Calibrations and reports both use it."""
+
+    low: float
+    high: float
+    count: int
+    confidence: float
+    accuracy: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +148,7 @@ class Contamination:
     """How many evaluated items share a text (claim or other text) with a fitted checker's fitting data.
 
     Items whose texts are all those of one fitted item are refused before the run
-    (:mod:`claimbench.leakage`); this counts the ones that share some text only, such as an FNC-1 headline
+    (:mod:`claimbench.run.leakage`); this counts the ones that share some text only, such as an FNC-1 headline
     seen in training with another body.
     """
 
@@ -228,7 +250,7 @@ class Report:
     contamination: tuple[Contamination, ...] = ()
     """Per fitted checker and evaluated dataset: evaluated items sharing a text with the fitting data."""
     failures: tuple[str, ...] = ()
-    """Why the run failed (:func:`claimbench.runner.failures`); empty when it did not. Every report
+    """Why the run failed (:func:`claimbench.run.runner.failures`); empty when it did not. Every report
     shows these first, and ``claimbench run`` exits 1."""
     predictions_file: str | None = field(default=None, compare=False)
     """A streamed run's prediction rows, spooled to this CSV file instead of held in ``predictions``

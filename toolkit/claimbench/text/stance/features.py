@@ -1,0 +1,717 @@
+"""Feature extraction for headline/body stance detection (FNC-1).
+
+Two scikit-learn transformers turn (headline, body) pairs into model inputs:
+
+* :class:`PairFeatures` -- a small dense matrix of hand-built relatedness and stance cues
+  (TF-IDF cosines, token/bigram/character overlap, BM25, sentence-level overlap, refuting /
+  hedging / confirming cue counts in the headline, the body, its lead and in the body sentences
+  that talk about the headline).  These carry most of the related/unrelated signal and the
+  lexical stance cues; they are cheap and transfer to unseen claims.
+* :class:`PairTermVectors` -- a sparse bag-of-words view (headline TF-IDF, body TF-IDF and their
+  element-wise product, i.e. *which* terms overlap) for a linear model, in the spirit of UCLMR's
+  "TF of headline, TF of body, cosine" FNC-1 system.
+
+Both accept a pandas DataFrame with ``Headline``/``articleBody`` (or ``headline``/``body``)
+columns, or any sequence of ``(headline, body)`` pairs.  A body is usually paired with many
+headlines, so every per-text computation runs once per *distinct* text in a batch, and each fitted
+transformer keeps the per-text results of the last :data:`TEXT_CACHE_SIZE` texts it saw (a bounded LRU
+cache, never saved with the model): the runner scores a dataset in batches, and a body that recurs in
+the next batch is not analysed again, so small batches cost little more than one big one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import re
+import weakref
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+from typing import Any, Self
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from numpy.typing import NDArray
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+PairInput = pd.DataFrame | Sequence[tuple[str, str]]
+"""What the transformers accept: a DataFrame with headline/body columns or ``(headline, body)`` pairs."""
+
+_HEADLINE_COLUMNS = ("Headline", "headline")
+_BODY_COLUMNS = ("articleBody", "body", "Body")
+
+_TOKEN_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_SENTENCE_RE = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
+
+# Words kept although they are in sklearn's stop list: they carry stance (negation, modality).
+_KEEP = frozenset(
+    {"not", "no", "never", "nothing", "none", "nor", "cannot", "could", "might", "may", "should"}
+)
+_STOP = frozenset(ENGLISH_STOP_WORDS) - _KEEP
+
+# Cue lexicons, stored stemmed (see _stem).  Refuting words follow the official FNC-1 baseline's
+# list, extended; hedging words mark reporting without endorsement (the "discuss" class).
+_REFUTE_WORDS = (
+    "fake fraud hoax hoaxes false deny denies denied denying debunk debunks debunked bogus "
+    "pranks prank retract retracts retracted nope doubt doubts doubted despite refute refutes "
+    "refuted dismiss dismissed dismisses fabricated untrue baseless myth misleading incorrect "
+    "wrong satire satirical spoof parody falsely rejects rejected contrary lie lies lied "
+    "insists shot down disputes disputed dispel dispels"
+)
+_HEDGE_WORDS = (
+    "reportedly allegedly alleged alleges claim claims claimed according unconfirmed rumor "
+    "rumors rumour rumours rumored rumoured report reports reported apparently purportedly "
+    "purported supposedly possibly possible perhaps unverified suggests suggested suggest "
+    "appears appear appeared seems seem seemed believed believe speculation speculate "
+    "speculated sources source unclear if whether might may could expected likely "
+    "uncertain questions question"
+)
+_AGREE_WORDS = (
+    "confirm confirms confirmed confirmation officially official announced announces "
+    "revealed reveals shows showed proves proved proof indeed true verified statement "
+    "has have finally now actually"
+)
+_NEGATION_WORDS = "not no never nothing none nor cannot n't without neither"
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    """Strip a few common English suffixes: a crude, dependency-free stand-in for a stemmer."""
+    if word.endswith("n't"):
+        return "not"
+    if word.endswith("'s"):
+        word = word[:-2]
+    if len(word) <= 4 or word.isdigit():
+        return word
+    for suffix in ("ingly", "edly", "ing", "ies", "ied", "ed", "es", "ly", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)]
+            if suffix in ("ies", "ied"):
+                stem += "y"
+            return stem
+    return word
+
+
+def _stems(text: str) -> list[str]:
+    return [_stem(t) for t in _TOKEN_RE.findall(text.lower())]
+
+
+def _lexicon(words: str) -> frozenset[str]:
+    return frozenset(_stem(w) for w in words.split())
+
+
+_REFUTE = _lexicon(_REFUTE_WORDS)
+_HEDGE = _lexicon(_HEDGE_WORDS)
+_AGREE = _lexicon(_AGREE_WORDS)
+_NEGATION = _lexicon(_NEGATION_WORDS) | {"not"}
+_CUES: tuple[frozenset[str], ...] = (_REFUTE, _HEDGE, _AGREE, _NEGATION)
+_N_CUES = len(_CUES)
+
+
+def _cue_counts(tokens: Iterable[str]) -> NDArray[np.float64]:
+    counts = np.zeros(_N_CUES)
+    for token in tokens:
+        for i, lexicon in enumerate(_CUES):
+            if token in lexicon:
+                counts[i] += 1.0
+    return counts
+
+
+def _char_ngrams(text: str, n: int = 4) -> frozenset[str]:
+    squeezed = " ".join(_TOKEN_RE.findall(text.lower()))
+    return frozenset(squeezed[i : i + n] for i in range(max(len(squeezed) - n + 1, 0)))
+
+
+def _bigrams(content: Sequence[str]) -> frozenset[tuple[str, str]]:
+    return frozenset(pairwise(content))
+
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """Per-text precomputation shared by every pair the text takes part in."""
+
+    stems: list[str]
+    content: list[str]
+    content_set: frozenset[str]
+    counts: Counter[str]
+    bigrams: frozenset[tuple[str, str]]
+    chars: frozenset[str]
+    cues: NDArray[np.float64]
+    lead_set: frozenset[str]
+    lead_cues: NDArray[np.float64]
+    sentences: list[frozenset[str]]
+    sentence_cues: NDArray[np.float64]
+    question: float
+    joined: str
+    lead_joined: str
+    sentence_joined: list[str]
+
+
+def _analyse(text: str, lead_sentences: int, *, ngrams: bool = True) -> _Text:
+    """The per-text analysis; ``ngrams=False`` leaves ``counts``, ``bigrams`` and ``chars`` empty (a third of
+    the cost) for callers that read none of them (:class:`~claimbench.text.stance.cues.PairCues`)."""
+    sentences_raw = [s for s in _SENTENCE_RE.split(text) if s and s.strip()] or [text]
+    sentence_stems = [_stems(s) for s in sentences_raw]
+    stems = [t for s in sentence_stems for t in s]
+    content = [t for t in stems if t not in _STOP]
+    lead = [t for s in sentence_stems[:lead_sentences] for t in s]
+    sentence_cues = np.array([_cue_counts(s) for s in sentence_stems]).reshape(-1, _N_CUES)
+    return _Text(
+        stems=stems,
+        content=content,
+        content_set=frozenset(content),
+        counts=Counter(content) if ngrams else Counter(),
+        bigrams=_bigrams(content) if ngrams else frozenset(),
+        chars=_char_ngrams(text) if ngrams else frozenset(),
+        cues=sentence_cues.sum(axis=0),
+        lead_set=frozenset(t for t in lead if t not in _STOP),
+        lead_cues=sentence_cues[:lead_sentences].sum(axis=0),
+        sentences=[frozenset(t for t in s if t not in _STOP) for s in sentence_stems],
+        sentence_cues=sentence_cues,
+        question=float("?" in text),
+        joined=" ".join(stems),
+        lead_joined=" ".join(lead),
+        sentence_joined=[" ".join(s) for s in sentence_stems],
+    )
+
+
+ANALYSIS_MEMO_SIZE = 1024
+"""Full text analyses the process keeps for :func:`_analysed` (references to what the transformers' own
+caches hold, so it costs little memory)."""
+
+_ANALYSES: OrderedDict[tuple[str, int], _Text] = OrderedDict()
+
+
+def _analysed(text: str, lead_sentences: int, *, ngrams: bool = True) -> _Text:
+    """:func:`_analyse` through a small process-wide memo of full analyses, so that the transformers of one
+    model reading the same texts in one batch (:class:`PairFeatures`, then
+    :class:`~claimbench.text.stance.cues.PairCues`) analyse each text once. ``ngrams=False``: the caller reads
+    no n-gram field, so a full analysis serves it and a fresh one is made light and not kept."""
+    key = (text, lead_sentences)
+    doc = _ANALYSES.get(key)
+    if doc is not None:
+        with contextlib.suppress(KeyError):  # dropped by another thread meanwhile
+            _ANALYSES.move_to_end(key)
+        return doc
+    doc = _analyse(text, lead_sentences, ngrams=ngrams)
+    if ngrams:
+        _ANALYSES[key] = doc
+        while len(_ANALYSES) > ANALYSIS_MEMO_SIZE:
+            _ANALYSES.popitem(last=False)
+    return doc
+
+
+def as_pairs(X: PairInput) -> tuple[list[str], list[str]]:  # noqa: N803 (sklearn's name)
+    """Normalise transformer input to ``(headlines, bodies)`` lists of equal length."""
+    if isinstance(X, pd.DataFrame):
+        head = next((c for c in _HEADLINE_COLUMNS if c in X.columns), None)
+        body = next((c for c in _BODY_COLUMNS if c in X.columns), None)
+        if head is None or body is None:
+            raise ValueError(
+                f"DataFrame needs a headline column {_HEADLINE_COLUMNS} and a body column "
+                f"{_BODY_COLUMNS}; has {list(X.columns)}"
+            )
+        return [str(h) for h in X[head]], [str(b) for b in X[body]]
+    headlines: list[str] = []
+    bodies: list[str] = []
+    for pair in X:
+        headline, body = pair
+        headlines.append(str(headline))
+        bodies.append(str(body))
+    return headlines, bodies
+
+
+def make_pairs(headlines: Sequence[str], bodies: Sequence[str]) -> list[tuple[str, str]]:
+    """Zip headlines and bodies into pairs, checking that the lengths agree."""
+    if len(headlines) != len(bodies):
+        raise ValueError(f"{len(headlines)} headlines but {len(bodies)} bodies")
+    return list(zip(headlines, bodies, strict=True))
+
+
+def _index_unique(texts: Sequence[str]) -> tuple[list[str], NDArray[np.intp]]:
+    """Distinct texts in first-seen order and, for each input, the index of its distinct text."""
+    position: dict[str, int] = {}
+    index = np.empty(len(texts), dtype=np.intp)
+    for i, text in enumerate(texts):
+        index[i] = position.setdefault(text, len(position))
+    return list(position), index
+
+
+def _stack_rows(blocks: Sequence[sp.csr_matrix | None]) -> sp.csr_matrix:
+    """``sp.vstack(blocks, format="csr")`` for CSR blocks of one width: the same arrays in the same order,
+    without scipy's per-block checks, which cost more than the copying for a batch of short rows."""
+    parts = [b for b in blocks if b is not None]
+    if not parts or len(parts) != len(blocks) or len({b.shape[1] for b in parts}) != 1:
+        return sp.csr_matrix(sp.vstack(blocks, format="csr"))  # scipy's own answer, or its error
+    first = [int(b.indptr[0]) for b in parts]
+    last = [int(b.indptr[-1]) for b in parts]
+    starts = np.cumsum([0] + [hi - lo for lo, hi in zip(first, last, strict=True)])
+    data = np.concatenate([b.data[lo:hi] for b, lo, hi in zip(parts, first, last, strict=True)])
+    indices = np.concatenate([b.indices[lo:hi] for b, lo, hi in zip(parts, first, last, strict=True)])
+    indptr = np.concatenate(
+        [[0]] + [b.indptr[1:] - lo + at for b, lo, at in zip(parts, first, starts[:-1], strict=True)]
+    )
+    return sp.csr_matrix((data, indices, indptr), shape=(sum(b.shape[0] for b in parts), parts[0].shape[1]))
+
+
+def _rowwise_cosine(
+    a: sp.csr_matrix, a_index: NDArray[np.intp], b: sp.csr_matrix, b_index: NDArray[np.intp]
+) -> NDArray[np.float64]:
+    """Cosine of ``a[a_index[i]]`` and ``b[b_index[i]]`` for every i (rows already L2-normed)."""
+    product = a[a_index].multiply(b[b_index])
+    return np.asarray(product.sum(axis=1), dtype=np.float64).ravel()
+
+
+def _max_sentence_cosine(
+    h_vec: sp.csr_matrix,
+    h_idx: NDArray[np.intp],
+    s_vec: sp.csr_matrix,
+    sentence_counts: list[int],
+    b_idx: NDArray[np.intp],
+) -> NDArray[np.float64]:
+    """Best TF-IDF cosine between each pair's headline and any single sentence of its body.
+
+    ``s_vec`` stacks the sentence vectors of all distinct bodies, ``sentence_counts[j]`` rows for
+    body ``j``; ``h_vec`` holds the distinct headlines, ``h_idx``/``b_idx`` index them per pair.
+    """
+    out = np.zeros(len(h_idx))
+    counts = np.asarray(sentence_counts, dtype=np.intp)
+    if len(h_idx) == 0 or not counts.sum():
+        return out
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    has = counts > 0
+    # Headline x sentence cosines for the distinct headlines, a block of headlines at a time (dense
+    # blocks of at most ~4M cells), reduced to the best sentence of each body with one reduceat.
+    n_sent = int(counts.sum())
+    block = max(1, 4_000_000 // n_sent)
+    n_heads = h_vec.shape[0]
+    best = np.zeros((n_heads, len(counts)))
+    for lo in range(0, n_heads, block):
+        sims = (h_vec[lo : lo + block] @ s_vec.T).toarray()
+        best[lo : lo + block, has] = np.maximum.reduceat(sims, starts[has], axis=1)
+    out[:] = best[h_idx, b_idx]
+    return out
+
+
+TEXT_CACHE_SIZE = 8192
+"""Texts whose per-text results each fitted transformer keeps (headlines and bodies counted apart)."""
+
+
+class _TextCache:
+    """A bounded LRU map from ``(kind, text)`` to a per-text result."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._data: OrderedDict[tuple[str, str], Any] = OrderedDict()
+
+    def many(self, kind: str, texts: Sequence[str], compute: Callable[[list[str]], list[Any]]) -> list[Any]:
+        """The results for ``texts`` (distinct), computing those not held in one ``compute`` call."""
+        missing = [t for t in texts if (kind, t) not in self._data]
+        fresh = dict(zip(missing, compute(missing), strict=True)) if missing else {}
+        out = []
+        for text in texts:
+            key = (kind, text)
+            if text in fresh:
+                value = self._data[key] = fresh[text]
+            else:
+                value = self._data[key]
+                self._data.move_to_end(key)
+            out.append(value)
+        while len(self._data) > self.size:
+            self._data.popitem(last=False)
+        return out
+
+
+_CACHES: weakref.WeakKeyDictionary[object, _TextCache] = weakref.WeakKeyDictionary()
+
+
+def _cache(owner: object) -> _TextCache:
+    """``owner``'s text cache (made on first use; dropped by :func:`_forget` when it is refitted)."""
+    cache = _CACHES.get(owner)
+    if cache is None:
+        cache = _CACHES[owner] = _TextCache(TEXT_CACHE_SIZE)
+    return cache
+
+
+def clear_text_caches() -> None:
+    """Drop every per-text result this process keeps (each transformer's cache and the analysis memo):
+    a benchmark's timed run starts cold."""
+    _CACHES.clear()
+    _ANALYSES.clear()
+
+
+def _forget(owner: object) -> None:
+    _CACHES.pop(owner, None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A text as :class:`PairFeatures` uses it: its analysis, TF-IDF rows and LSA vector."""
+
+    doc: _Text
+    vec: sp.csr_matrix
+    lead: sp.csr_matrix | None
+    sentences: sp.csr_matrix | None
+    lsa: NDArray[np.float64] | None
+
+
+def _stemmed_join(texts: Iterable[str]) -> list[str]:
+    return [" ".join(_stems(t)) for t in texts]
+
+
+_VECTORIZER_KEYS = ("tfidf_", "unigram_idf_", "vectorizer_")
+
+
+def _compact_state(state: dict[str, Any]) -> dict[str, Any]:
+    """Replace fitted TfidfVectorizers by ``(params, terms, idf)`` for a small, fast archive.
+
+    skops writes a Python dict node by node into its JSON schema, so a 60,000-entry vocabulary
+    costs tens of megabytes; a numpy array of terms costs a few hundred kilobytes.
+    """
+    out = dict(state)
+    for key in _VECTORIZER_KEYS:
+        vectorizer = out.get(key)
+        if isinstance(vectorizer, TfidfVectorizer):
+            vocabulary: dict[str, int] = vectorizer.vocabulary_
+            terms = np.empty(len(vocabulary), dtype=object)
+            for term, j in vocabulary.items():
+                terms[j] = term
+            params = vectorizer.get_params()
+            params["dtype"] = np.dtype(params["dtype"]).name
+            out[key] = {
+                "params": params,
+                "terms": np.asarray(terms.tolist(), dtype=str),
+                "idf": np.asarray(vectorizer.idf_),
+            }
+    return out
+
+
+def _restore_state(state: dict[str, Any]) -> dict[str, Any]:
+    """Inverse of :func:`_compact_state`: rebuild each TfidfVectorizer from its parts."""
+    out = dict(state)
+    for key in _VECTORIZER_KEYS:
+        packed = out.get(key)
+        if isinstance(packed, dict):
+            params = dict(packed["params"])
+            params["dtype"] = np.dtype(params["dtype"]).type
+            vectorizer = TfidfVectorizer(**params)
+            vectorizer.vocabulary_ = {str(t): j for j, t in enumerate(packed["terms"])}
+            vectorizer.fixed_vocabulary_ = False
+            vectorizer.idf_ = np.asarray(packed["idf"])
+            out[key] = vectorizer
+    return out
+
+
+class _CompactState:
+    """Mixin: pickle/skops state with vectorizers stored as arrays (see :func:`_compact_state`)."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = super().__getstate__()
+        if not isinstance(state, dict):  # BaseEstimator always returns a dict
+            raise TypeError(f"unexpected state type {type(state).__name__}")
+        return _compact_state(state)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(_restore_state(state))  # type: ignore[misc]
+
+
+class PairFeatures(_CompactState, TransformerMixin, BaseEstimator):  # type: ignore[misc]
+    """Dense relatedness and stance-cue features for (headline, body) pairs.
+
+    ``fit`` learns IDF weights (word 1-2 grams over stemmed tokens) and a small LSA projection
+    from the headlines and bodies it is given -- pass only training text so that nothing from
+    the evaluation data leaks in.  ``transform`` returns a float matrix with the columns listed
+    by :meth:`get_feature_names_out`.
+
+    Parameters
+    ----------
+    lead_sentences:
+        How many opening body sentences count as the "lead" (news bodies state their stance early).
+    svd_components:
+        Size of the LSA space whose cosine complements the lexical overlaps; 0 disables it.
+    min_df:
+        Minimum document frequency of an n-gram in the TF-IDF vocabulary.
+    random_state:
+        Seed of the randomized SVD.
+    """
+
+    def __init__(
+        self,
+        lead_sentences: int = 3,
+        svd_components: int = 100,
+        min_df: int = 2,
+        random_state: int = 0,
+    ) -> None:
+        self.lead_sentences = lead_sentences
+        self.svd_components = svd_components
+        self.min_df = min_df
+        self.random_state = random_state
+
+    def fit(self, X: PairInput, y: Any = None) -> Self:  # noqa: N803
+        """Learn IDF weights, average body length and the LSA projection from training pairs."""
+        _forget(self)
+        headlines, bodies = as_pairs(X)
+        uniq_h, _ = _index_unique(headlines)
+        uniq_b, _ = _index_unique(bodies)
+        corpus = _stemmed_join(uniq_h + uniq_b)
+        self.tfidf_ = TfidfVectorizer(
+            token_pattern=r"\S+",
+            lowercase=False,
+            ngram_range=(1, 2),
+            min_df=self.min_df,
+            sublinear_tf=True,
+            dtype=np.float32,
+        ).fit(corpus)
+        self.unigram_idf_ = TfidfVectorizer(
+            token_pattern=r"\S+", lowercase=False, min_df=1, dtype=np.float32
+        ).fit(_stemmed_join(uniq_b))
+        self.avg_body_len_ = float(np.mean([len(_stems(b)) for b in uniq_b])) if uniq_b else 1.0
+        if self.svd_components > 0:
+            self.svd_: TruncatedSVD | None = TruncatedSVD(
+                n_components=self.svd_components, random_state=self.random_state
+            ).fit(self.tfidf_.transform(corpus))
+            # float32 halves the archive; the cosine it feeds does not need more precision.
+            self.svd_.components_ = self.svd_.components_.astype(np.float32)
+        else:
+            self.svd_ = None
+        self.n_features_out_ = len(self.get_feature_names_out())
+        return self
+
+    def get_feature_names_out(self, input_features: Any = None) -> NDArray[np.object_]:
+        """Names of the output columns, in order."""
+        cue_names = ("refute", "hedge", "agree", "neg")
+        names = [
+            "cos_tfidf",
+            "cos_tfidf_lead",
+            "cos_tfidf_maxsent",
+            "cos_lsa",
+            "h_len",
+            "b_len_log",
+            "overlap_n",
+            "overlap_frac",
+            "jaccard",
+            "lead_overlap_frac",
+            "bigram_frac",
+            "char4_frac",
+            "bm25",
+            "bm25_norm",
+            "sent_max_frac",
+            "sent_hit_frac",
+            "sent_first_hit_pos",
+            "h_question",
+        ]
+        names += [f"h_{c}" for c in cue_names]
+        names += [f"b_{c}_rate" for c in cue_names]
+        names += [f"lead_{c}" for c in cue_names]
+        names += [f"hit_{c}" for c in cue_names]
+        names += [f"hit_{c}_rate" for c in cue_names]
+        names += ["neg_parity", "refute_x_overlap", "hedge_x_overlap"]
+        return np.asarray(names, dtype=object)
+
+    def transform(self, X: PairInput) -> NDArray[np.float64]:  # noqa: N803
+        """Feature matrix of shape ``(n_pairs, n_features_out_)``."""
+        headlines, bodies = as_pairs(X)
+        uniq_h, h_idx = _index_unique(headlines)
+        uniq_b, b_idx = _index_unique(bodies)
+        if not headlines:
+            return np.zeros((0, self.n_features_out_))
+        cache = _cache(self)
+        heads: list[_Prepared] = cache.many("h", uniq_h, self._prepare_headlines)
+        texts: list[_Prepared] = cache.many("b", uniq_b, self._prepare_bodies)
+        h_docs = [h.doc for h in heads]
+        b_docs = [b.doc for b in texts]
+        h_vec = _stack_rows([h.vec for h in heads])
+        b_vec = _stack_rows([b.vec for b in texts])
+        lead_vec = _stack_rows([b.lead for b in texts])
+        s_vec = _stack_rows([b.sentences for b in texts])
+        sentence_counts = [b.sentences.shape[0] if b.sentences is not None else 0 for b in texts]
+        cos = _rowwise_cosine(h_vec, h_idx, b_vec, b_idx)
+        cos_lead = _rowwise_cosine(h_vec, h_idx, lead_vec, b_idx)
+        cos_sent = _max_sentence_cosine(h_vec, h_idx, s_vec, sentence_counts, b_idx)
+        if self.svd_ is not None:
+            h_lsa = np.vstack([h.lsa for h in heads if h.lsa is not None])
+            b_lsa = np.vstack([b.lsa for b in texts if b.lsa is not None])
+            cos_lsa = np.einsum("ij,ij->i", h_lsa[h_idx], b_lsa[b_idx])
+        else:
+            cos_lsa = np.zeros(len(headlines))
+
+        vocab = self.unigram_idf_.vocabulary_
+        idf = self.unigram_idf_.idf_
+        max_idf = float(idf.max()) if len(idf) else 1.0
+        rows = np.empty((len(headlines), self.n_features_out_))
+        for i, (hi, bi) in enumerate(zip(h_idx, b_idx, strict=True)):
+            rows[i, 4:] = self._pair_row(h_docs[hi], b_docs[bi], vocab, idf, max_idf)
+        rows[:, 0] = cos
+        rows[:, 1] = cos_lead
+        rows[:, 2] = cos_sent
+        rows[:, 3] = cos_lsa
+        return rows
+
+    def _prepare_headlines(self, texts: list[str]) -> list[_Prepared]:
+        docs = [_analysed(h, 1) for h in texts]
+        vec = self.tfidf_.transform([d.joined for d in docs])
+        lsa = normalize(self.svd_.transform(vec)) if self.svd_ is not None else None
+        return [
+            _Prepared(d, vec[i], None, None, lsa[i] if lsa is not None else None) for i, d in enumerate(docs)
+        ]
+
+    def _prepare_bodies(self, texts: list[str]) -> list[_Prepared]:
+        docs = [_analysed(b, self.lead_sentences) for b in texts]
+        # One vectorizer call for all texts: per-call overhead dominates otherwise.
+        n = len(docs)
+        matrix = self.tfidf_.transform(
+            [d.joined for d in docs]
+            + [d.lead_joined for d in docs]
+            + [s for d in docs for s in d.sentence_joined]
+        )
+        vec, lead = matrix[:n], matrix[n : 2 * n]
+        lsa = normalize(self.svd_.transform(vec)) if self.svd_ is not None else None
+        starts = np.concatenate([[0], np.cumsum([len(d.sentence_joined) for d in docs])]) + 2 * n
+        return [
+            _Prepared(
+                d,
+                vec[i],
+                lead[i],
+                matrix[int(starts[i]) : int(starts[i + 1])],
+                lsa[i] if lsa is not None else None,
+            )
+            for i, d in enumerate(docs)
+        ]
+
+    def _pair_row(
+        self,
+        h: _Text,
+        b: _Text,
+        vocab: dict[str, int],
+        idf: NDArray[np.float32],
+        max_idf: float,
+    ) -> list[float]:
+        h_set = h.content_set
+        n_h = max(len(h_set), 1)
+        common = h_set & b.content_set
+        n_common = len(common)
+        union = len(h_set | b.content_set) or 1
+        lead_frac = len(h_set & b.lead_set) / n_h
+        h_bigrams = h.bigrams
+        bigram_frac = len(h_bigrams & b.bigrams) / len(h_bigrams) if h_bigrams else 0.0
+        char_frac = len(h.chars & b.chars) / len(h.chars) if h.chars else 0.0
+
+        k1, k_b = 1.2, 0.75
+        body_len = len(b.stems)
+        norm = k1 * (1.0 - k_b + k_b * body_len / self.avg_body_len_)
+        bm25 = 0.0
+        idf_sum = 0.0
+        for term in h_set:
+            j = vocab.get(term)
+            term_idf = float(idf[j]) if j is not None else max_idf
+            idf_sum += term_idf
+            tf = b.counts.get(term, 0)
+            if tf:
+                bm25 += term_idf * tf * (k1 + 1.0) / (tf + norm)
+
+        n_sent = len(b.sentences)
+        best = 0.0
+        hit_cues = np.zeros(_N_CUES)
+        n_hits = 0
+        first_hit = 1.0
+        for k, sentence in enumerate(b.sentences):
+            frac = len(h_set & sentence) / n_h
+            if frac > best:
+                best = frac
+            if frac >= 0.3:
+                if n_hits == 0:
+                    first_hit = k / n_sent
+                n_hits += 1
+                hit_cues += b.sentence_cues[k]
+        hit_rate = hit_cues / n_hits if n_hits else hit_cues
+        b_rate = b.cues * (100.0 / max(body_len, 1))
+        overlap_frac = n_common / n_h
+        row = [
+            float(len(h.stems)),
+            math.log1p(body_len),
+            float(n_common),
+            overlap_frac,
+            n_common / union,
+            lead_frac,
+            bigram_frac,
+            char_frac,
+            bm25,
+            bm25 / idf_sum if idf_sum else 0.0,
+            best,
+            n_hits / n_sent,
+            first_hit,
+            h.question,
+        ]
+        row += h.cues.tolist()
+        row += b_rate.tolist()
+        row += b.lead_cues.tolist()
+        row += hit_cues.tolist()
+        row += hit_rate.tolist()
+        row += [
+            float((h.cues[3] + b.lead_cues[3]) % 2),
+            b_rate[0] * overlap_frac,
+            b_rate[1] * overlap_frac,
+        ]
+        return row
+
+
+class PairTermVectors(_CompactState, TransformerMixin, BaseEstimator):  # type: ignore[misc]
+    """Sparse bag-of-words view of a pair for a linear model.
+
+    Output columns: headline TF-IDF, body TF-IDF and (optionally) their element-wise product --
+    non-zero exactly for the terms the two texts share, weighted by how much each text uses them.
+    The vocabulary (stemmed unigrams and bigrams, at most ``max_features``) is fit on training
+    headlines and bodies only.
+    """
+
+    def __init__(
+        self, max_features: int = 5000, ngram_range: tuple[int, int] = (1, 1), product: bool = True
+    ) -> None:
+        self.max_features = max_features
+        self.ngram_range = ngram_range
+        self.product = product
+
+    def fit(self, X: PairInput, y: Any = None) -> Self:  # noqa: N803
+        """Fit the shared vocabulary and IDF on the distinct training headlines and bodies."""
+        _forget(self)
+        headlines, bodies = as_pairs(X)
+        uniq_h, _ = _index_unique(headlines)
+        uniq_b, _ = _index_unique(bodies)
+        self.vectorizer_ = TfidfVectorizer(
+            token_pattern=r"\S+",
+            lowercase=False,
+            ngram_range=self.ngram_range,
+            max_features=self.max_features,
+            stop_words=sorted(_STOP),
+            sublinear_tf=True,
+            dtype=np.float32,
+        ).fit(_stemmed_join(uniq_h + uniq_b))
+        return self
+
+    def transform(self, X: PairInput) -> sp.csr_matrix:  # noqa: N803
+        """Sparse matrix ``[headline | body | headline * body]`` of shape ``(n_pairs, 2-3 * V)``."""
+        headlines, bodies = as_pairs(X)
+        uniq_h, h_idx = _index_unique(headlines)
+        uniq_b, b_idx = _index_unique(bodies)
+        cache = _cache(self)
+        if not headlines:
+            empty = self.vectorizer_.transform([])
+            h_vec = b_vec = empty
+        else:
+            h_vec = _stack_rows(cache.many("h", uniq_h, self._vectors))[h_idx]
+            b_vec = _stack_rows(cache.many("b", uniq_b, self._vectors))[b_idx]
+        blocks = [h_vec, b_vec]
+        if self.product:
+            blocks.append(sp.csr_matrix(h_vec.multiply(b_vec)))
+        return sp.csr_matrix(sp.hstack(blocks, format="csr"))
+
+    def _vectors(self, texts: list[str]) -> list[sp.csr_matrix]:
+        matrix = self.vectorizer_.transform(_stemmed_join(texts))
+        return [matrix[i] for i in range(len(texts))]
