@@ -54,19 +54,11 @@ from claimbench.records import (
     Item,
     Verdict,
 )
-from claimbench.text.quantities import (
-    WEEKDAYS,
-    DateMention,
-    ParsedQuantity,
-    Restatement,
-    conversion_agrees,
-    convert,
-    extract_dates,
-    extract_quantities,
-    find_restatements,
-    parse_number,
-    unit_dimension,
-)
+from claimbench.text.dates import WEEKDAYS, DateMention, extract_dates
+from claimbench.text.numbers import parse_number
+from claimbench.text.quantities import ParsedQuantity, convert, extract_quantities
+from claimbench.text.restatements import Restatement, conversion_agrees, find_restatements
+from claimbench.text.units import unit_dimension
 
 __all__ = ["NumericSanityChecker"]
 
