@@ -122,18 +122,6 @@ def test_relations_are_not_applicable() -> None:
         ("it was 100 degrees Fahrenheit (56C) at noon", "inconsistent"),
         ("an area of 77 square miles (200 km)", "inconsistent"),
         ("The FBI has put a $10m (£6.4m) bounty on his head", "not_applicable"),
-        # percentages and shares
-        ("10% of respondents (401 out of 4,000) said so", "consistent"),
-        ("20% of respondents (401 out of 4,000) said so", "inconsistent"),
-        ("the party won 150% of the vote", "inconsistent"),
-        ("the party won 45% of the vote", "consistent"),
-        ("profits rose by 150% of last year's level", "not_applicable"),
-        # parts and totals (C3)
-        ("Of the 120 passengers, 80 were British and 50 French.", "inconsistent"),
-        ("Of the 120 passengers, 80 were British and 30 French.", "consistent"),
-        ("30 people, including 22 police and 15 soldiers, were arrested", "inconsistent"),
-        ("35 of the 20 villages were cleared", "inconsistent"),
-        ("The crash killed 31 minors, four of them girls", "consistent"),
         # nothing to check
         ("Militants release video", "not_applicable"),
         ("More than 30,000 troops mobilised", "not_applicable"),
@@ -146,34 +134,6 @@ def test_standalone_claims(text: str, label: str) -> None:
     assert v.error is None
     assert v.score is not None
     assert 0.0 <= v.score <= 1.0
-
-
-@pytest.mark.parametrize(
-    ("text", "published", "label"),
-    [
-        ("The offensive began on Monday 17 October 2016", "2016-10-18", "consistent"),
-        ("The offensive began on Monday 18 October 2016", "2016-10-18", "inconsistent"),
-        ("It began on Monday, October 17", "2016-10-18", "consistent"),
-        ("It began on Sunday (Oct. 17)", "2016-10-18", "inconsistent"),
-        ("The attack happened yesterday, Sunday", "2016-10-18", "inconsistent"),
-        ("The attack happened yesterday (Monday)", "2016-10-18", "consistent"),
-        ("The troops paused today, Tuesday", "2016-10-18", "consistent"),
-        ("The troops paused on Tuesday", "2016-10-18", "consistent"),
-        ("Three days ago, on Saturday, the convoy left", "2016-10-18", "consistent"),
-        ("Two days ago, on Saturday, the convoy left", "2016-10-18", "inconsistent"),
-        ("The war began 13 years ago, in 2003", "2016-10-18", "consistent"),
-        ("The war began 10 years ago, in 2003", "2016-10-18", "inconsistent"),
-        ("The 30-year-old, who was born in 1990, said", "2016-10-18", "inconsistent"),
-        ("The 26-year-old, who was born in 1990, said", "2016-10-18", "consistent"),
-        ("The bridge was opened on 20 October 2016", "2016-10-18", "inconsistent"),
-        ("The bridge will open on 20 October 2016", "2016-10-18", "consistent"),
-        ("The bridge opened on 30 February 2016", "2016-10-18", "inconsistent"),
-        ("The troops paused on Tuesday", None, "not_applicable"),
-    ],
-)
-def test_calendar(text: str, published: str | None, label: str) -> None:
-    v = _judge(text, published=published)
-    assert v.label == label, v.explanation
 
 
 def test_the_mosul_pattern() -> None:

@@ -163,6 +163,7 @@ _QUALIFIER_OF: Final = {p: q for q, ps in _QUALIFIER_PHRASES.items() for p in ps
 QUALIFIER_ALT: Final = "|".join(
     re.escape(p).replace(r"\ ", r"\s+") for p in sorted(_QUALIFIER_OF, key=lambda x: (-len(x), x))
 )
+"""The qualifier phrases as one regular-expression alternation (restatement connectors use it too)."""
 _QUALIFIER_BEFORE_RE: Final = re.compile(r"(?:^|(?<=[^\w]))(?P<q>(?i:" + QUALIFIER_ALT + r"))\s*\Z")
 _QUALIFIER_AFTER_RE: Final = re.compile(
     r"(?i:\s*(?:(?P<more>or\s+more|or\s+over|plus\b|\+)|(?P<so>or\s+so\b)))"
