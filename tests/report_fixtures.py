@@ -3,13 +3,15 @@
 Built from the model alone (never the runner), so the Markdown, HTML and compare tests do not depend on
 a benchmark run. :func:`sample_report` has two datasets, both tasks, two checkers per task, comparisons,
 predictions with errors, and a Mosul-style article whose text holds ``<script>``, ``&``, quotes,
-non-ASCII and newlines, with nested and crossing claim spans.
+non-ASCII and newlines, with nested and crossing claim spans. :func:`parse` reads a rendered HTML page
+for the HTML tests.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from html.parser import HTMLParser
 
 from claimbench.report.model import (
     ArticleView,
@@ -313,3 +315,70 @@ def with_metric(report: Report, checker: str, metric: str, value: Estimate) -> R
         replace(s, metrics={**s.metrics, metric: value}) if s.checker == checker else s for s in report.scores
     )
     return replace(report, scores=scores)
+
+
+VOID = frozenset(
+    "area base br col embed hr img input link meta param source track wbr".split()  # noqa: SIM905
+)
+
+
+class Page(HTMLParser):
+    """Checks nesting while it parses; collects elements, attributes and the text inside each claim mark."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.problems: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.claim_text: dict[str, str] = {}
+        self.styles: list[str] = []
+        self.body_text: list[str] = []
+        self.article_text: list[str] = []  # text of the article bodies, badges left out
+        self._marks: list[str | None] = []  # data-claim of each open <mark>
+        self._special: list[int] = []  # stack depths of the open article bodies and badge rows
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        self.tags.append((tag, attributes))
+        if tag == "mark":
+            self._marks.append(attributes.get("data-claim"))
+        if tag not in VOID:
+            self.stack.append(tag)
+            if attributes.get("class") in ("text", "badges"):
+                self._special.append(len(self.stack))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.problems.append(f"</{tag}> closes <{self.stack[-1] if self.stack else None}>")
+            return
+        if self._special and self._special[-1] == len(self.stack):
+            self._special.pop()
+        self.stack.pop()
+        if tag == "mark":
+            self._marks.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self.stack and self.stack[-1] == "style":
+            self.styles.append(data)
+            return
+        self.body_text.append(data)
+        if len(self._special) == 1:  # inside an article body, outside any badge row
+            self.article_text.append(data)
+        for claim in self._marks:
+            if claim is not None:
+                self.claim_text[claim] = self.claim_text.get(claim, "") + data
+
+
+def parse(document: str) -> Page:
+    """``document`` parsed, after checking that every element is closed in order."""
+    page = Page()
+    page.feed(document)
+    page.close()
+    assert page.problems == []
+    assert page.stack == [], f"unclosed elements: {page.stack}"
+    return page

@@ -580,7 +580,7 @@ def _report_files(report: Report, out: Path) -> tuple[str, str]:
 def test_a_streamed_run_on_one_big_article_writes_small_reports(
     tmp_path: Path, one_big_article: Path
 ) -> None:
-    from claimbench.report.html import MAX_ARTICLES_BYTES
+    from claimbench.report.html_articles import MAX_ARTICLES_BYTES
 
     text = _article_text(one_big_article)
     report = run(
@@ -604,12 +604,8 @@ def test_a_big_article_loaded_whole_is_shown_in_part_and_referred_to(
 ) -> None:
     import claimbench.report.model as model
     from claimbench.report.compare import compare_reports
-    from claimbench.report.html import (
-        MAX_ARTICLE_CHARS,
-        MAX_ARTICLES_BYTES,
-        MAX_HIGHLIGHTED_CLAIMS,
-        render_html,
-    )
+    from claimbench.report.html import render_html
+    from claimbench.report.html_articles import MAX_ARTICLE_CHARS, MAX_ARTICLES_BYTES, MAX_HIGHLIGHTED_CLAIMS
     from claimbench.report.json import read_report
 
     monkeypatch.setattr(model, "INLINE_TEXT_CHARS", 100_000)  # this article is "large"

@@ -52,7 +52,8 @@ LOWER_IS_BETTER: frozenset[str] = frozenset({"brier", "ece"})
 """Metrics for which a smaller value is better (every other metric: larger is better)."""
 
 _ALWAYS = frozenset({"accuracy", "macro_f1"})
-_MISSING = "—"
+MISSING = "—"
+"""What a table shows for a value that is missing."""
 
 
 def write_markdown(report: Report, out_dir: Path) -> Path:
@@ -106,7 +107,7 @@ def task_groups(scores: Iterable[TaskScores]) -> list[tuple[str, str, list[TaskS
 def format_number(metric: str, value: float | None) -> str:
     """A metric value as printed in reports: percentages with one decimal, the rest with three."""
     if value is None or not math.isfinite(value):
-        return _MISSING
+        return MISSING
     if metric in ("fnc1_percent", "fnc1_score"):
         return f"{value:.1f}"
     return f"{value:.3f}"
@@ -122,16 +123,16 @@ def format_interval(metric: str, estimate: Estimate | None) -> str:
 def format_estimate(metric: str, estimate: Estimate | None) -> str:
     """``value [low, high]`` (or just the value, or ``—`` when the metric is missing)."""
     if estimate is None:
-        return _MISSING
+        return MISSING
     interval = format_interval(metric, estimate)
     value = format_number(metric, estimate.value)
-    return f"{value} {interval}" if interval and value != _MISSING else value
+    return f"{value} {interval}" if interval and value != MISSING else value
 
 
 def format_p(p: float) -> str:
     """A p-value: four decimals, or scientific notation below 0.001."""
     if not math.isfinite(p):
-        return _MISSING
+        return MISSING
     return f"{p:.4f}" if p >= 0.001 else f"{p:.1e}"
 
 
@@ -212,7 +213,7 @@ def _mean_over_datasets(scores: Sequence[TaskScores]) -> list[str]:
         rows = [
             [
                 _escape(checker),
-                *(format_number("macro_f1", per.get(d)) if d in per else _MISSING for d in datasets),
+                *(format_number("macro_f1", per.get(d)) if d in per else MISSING for d in datasets),
                 format_number("macro_f1", per["mean"]),
             ]
             for checker, per in checkers.items()
@@ -305,7 +306,7 @@ def _provenance(report: Report, level: float) -> list[str]:
     lines += [_escape("; ".join(facts)) + ".", ""]
     if report.datasets:
         rows = [
-            [_escape(x) for x in (d.id, d.version, d.checksum, d.path, d.label_mapping or _MISSING)]
+            [_escape(x) for x in (d.id, d.version, d.checksum, d.path, d.label_mapping or MISSING)]
             for d in report.datasets
         ]
         header = ["Dataset", "Version", "Checksum", "Path", "Labels"]
@@ -314,7 +315,7 @@ def _provenance(report: Report, level: float) -> list[str]:
         rows = [
             [
                 _escape(x)
-                for x in (c.name, c.version, c.task, c.origin, _json(c.params), c.fitted_on or _MISSING)
+                for x in (c.name, c.version, c.task, c.origin, _json(c.params), c.fitted_on or MISSING)
             ]
             for c in report.checkers
         ]
@@ -384,7 +385,7 @@ def _table(
 
 def _percent(share: float | None) -> str:
     # coverage is null in report.json for a task without items
-    return f"{100 * share:.1f} %" if share is not None and math.isfinite(share) else _MISSING
+    return f"{100 * share:.1f} %" if share is not None and math.isfinite(share) else MISSING
 
 
 def _json(value: Any) -> str:
