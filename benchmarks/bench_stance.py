@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     sys.path.insert(0, str(REPO / "toolkit"))
     from claimbench.checkers.stance import load_model
-    from claimbench.text.stance import features
+    from claimbench.text.stance import batching
     from claimbench.text.stance.corpus import attach_bodies, read_fnc1, split_stances
     from claimbench.text.stance.model import build_model, save
     from claimbench.text.stance.rules import build_rules
@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def cold(predict: Predict) -> Predict:
         def run(h: Sequence[str], b: Sequence[str]) -> list[str]:
-            features.clear_text_caches()  # every timed run starts from a cold per-text cache
+            batching.clear_text_caches()  # every timed run starts from a cold per-text cache
             return predict(h, b)
 
         return run
@@ -201,9 +201,9 @@ def _through_runner(
             f'params = {{ model = "{model.resolve().as_posix()}" }}\n',
             encoding="utf-8",
         )
-        from claimbench.text.stance import features
+        from claimbench.text.stance import batching
 
-        features.clear_text_caches()  # the model stays loaded (once per process); its text caches start cold
+        batching.clear_text_caches()  # the model stays loaded (once per process); its text caches start cold
         start = time.perf_counter()
         SourceAgreementChecker.check = timed  # type: ignore[method-assign]
         try:

@@ -48,9 +48,10 @@ def _prep(data: Path, cache: Path, linear_groups: list[str], linear_only: bool) 
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
 
+    from claimbench.text.stance.batching import make_pairs
     from claimbench.text.stance.corpus import LABELS, attach_bodies, read_fnc1, rumour_groups, split_stances
     from claimbench.text.stance.cues import PairCues
-    from claimbench.text.stance.features import PairFeatures, PairTermVectors, make_pairs
+    from claimbench.text.stance.features import PairFeatures, PairTermVectors
 
     bodies, stances = read_fnc1(data / "train_bodies.csv", data / "train_stances.csv")
     train, dev = (split_stances(bodies, stances, n, dev_fraction=0.2, seed=1489) for n in ("train", "dev"))

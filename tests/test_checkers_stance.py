@@ -104,18 +104,18 @@ def test_small_batches_give_the_verdicts_of_one_batch(
     """Streaming through the checker (batches of 1 and 7, warm per-text caches, the trees walked by
     ``stance._forest``) gives the verdicts of one batch scored by scikit-learn's own booster path."""
     from claimbench.checkers.loading import forget_loaded
-    from claimbench.text.stance import _forest, features
+    from claimbench.text.stance import _forest, batching
 
     ds = fnc1.load(SAMPLE / "train_bodies.csv", SAMPLE / "train_stances.csv")
     items, context = ds.items("source_agreement"), ds.context()
     checker = SourceAgreementChecker(model=str(model_file))
     forget_loaded()
-    features.clear_text_caches()
+    batching.clear_text_caches()
     with monkeypatch.context() as patch:
         patch.setattr(_forest, "SMALL_BATCH", 0)  # every batch through scikit-learn's predict_proba
         whole = checker.check(items, context)
     for size in (1, 7):
-        features.clear_text_caches()
+        batching.clear_text_caches()
         parts = [v for i in range(0, len(items), size) for v in checker.check(items[i : i + size], context)]
         assert parts == whole
     assert all(v.error is None for v in whole)

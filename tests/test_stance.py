@@ -16,6 +16,7 @@ import pytest
 import skops.io as sio
 
 from claimbench.text.content import normalise_text
+from claimbench.text.stance.batching import as_pairs, make_pairs
 from claimbench.text.stance.corpus import (
     LABELS,
     FNC1DataError,
@@ -28,7 +29,7 @@ from claimbench.text.stance.corpus import (
     split_stances,
     split_statistics,
 )
-from claimbench.text.stance.features import PairFeatures, PairTermVectors, as_pairs, make_pairs
+from claimbench.text.stance.features import PairFeatures, PairTermVectors
 from claimbench.text.stance.model import (
     FORMAT,
     StanceModel,
@@ -369,62 +370,29 @@ def test_batches_score_like_one_batch_and_reuse_analysed_texts(
     sample: tuple[pd.DataFrame, pd.DataFrame], fitted: StanceModel, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The per-text cache changes no number, and a text seen in an earlier batch is not analysed again."""
-    from claimbench.text.stance import features
+    from claimbench.text.stance import analysis, batching
 
     bodies, stances = sample
     heads, texts = attach_bodies(bodies, stances)
-    features.clear_text_caches()
+    batching.clear_text_caches()
     whole = fitted.predict_proba(heads, texts)
-    features.clear_text_caches()
+    batching.clear_text_caches()
     parts = np.vstack(
         [fitted.predict_proba(heads[i : i + 7], texts[i : i + 7]) for i in range(0, len(heads), 7)]
     )
     np.testing.assert_array_equal(parts, whole)
     analysed: list[str] = []
-    real = features._analyse
+    real = analysis.analyse
     monkeypatch.setattr(
-        features, "_analyse", lambda text, lead, **kw: analysed.append(text) or real(text, lead, **kw)
+        analysis, "analyse", lambda text, lead, **kw: analysed.append(text) or real(text, lead, **kw)
     )
     again = fitted.predict_proba(heads[:5], texts[:5])
     np.testing.assert_array_equal(again, whole[:5])
     assert analysed == []  # every text was in the cache
-    features._ANALYSES.clear()  # the analysis memo depends on no fitted state: a refit keeps it
+    analysis.ANALYSES.clear()  # the analysis memo depends on no fitted state: a refit keeps it
     fitted.features_.fit(make_pairs(heads, texts))  # refitting forgets what was cached
     fitted.features_.transform(make_pairs(heads[:1], texts[:1]))
     assert len(analysed) == 2
-
-
-def test_stacked_rows_are_scipys_vstack() -> None:
-    import scipy.sparse as sp
-
-    from claimbench.text.stance.features import _stack_rows
-
-    dense = np.random.default_rng(0).random((30, 40)).astype(np.float32)
-    dense[dense < 0.8] = 0.0
-    dense[5] = 0.0  # an empty row
-    matrix = sp.csr_matrix(dense)
-    blocks = [matrix[i] for i in (3, 5, 3, 29)] + [matrix[7:12], matrix[0:0], matrix[20:30]]
-    got, want = _stack_rows(blocks), sp.vstack(blocks, format="csr")
-    assert got.shape == want.shape
-    for part in ("data", "indices", "indptr"):
-        np.testing.assert_array_equal(getattr(got, part), getattr(want, part))
-
-
-def test_text_cache_is_bounded() -> None:
-    from claimbench.text.stance.features import _TextCache
-
-    cache = _TextCache(3)
-    calls: list[list[str]] = []
-
-    def compute(texts: list[str]) -> list[int]:
-        calls.append(texts)
-        return [len(t) for t in texts]
-
-    assert cache.many("b", ["a", "bb", "ccc"], compute) == [1, 2, 3]
-    assert cache.many("b", ["a", "dddd"], compute) == [1, 4]  # "bb" is the least recently used
-    assert calls == [["a", "bb", "ccc"], ["dddd"]]
-    cache.many("b", ["bb"], compute)
-    assert calls[-1] == ["bb"]
 
 
 def test_rumour_groups_follow_the_related_pairs() -> None:

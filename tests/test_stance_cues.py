@@ -157,42 +157,25 @@ def test_near_by_cue_counts_what_a_plain_loop_counts(
     np.testing.assert_array_equal(got, expected)
 
 
-def test_analysis_without_ngrams_differs_only_in_the_ngram_fields() -> None:
-    from dataclasses import fields
-
-    from claimbench.text.stance.features import _analyse
-
-    text = "Officials deny the report. It was not a hoax, they said? Others claim it is true."
-    full, light = _analyse(text, 2), _analyse(text, 2, ngrams=False)
-    skipped = {"counts", "bigrams", "chars"}
-    for f in fields(full):
-        a, b = getattr(full, f.name), getattr(light, f.name)
-        if f.name in skipped:
-            assert not b
-        elif isinstance(a, np.ndarray):
-            np.testing.assert_array_equal(a, b)
-        else:
-            assert a == b, f.name
-
-
 def test_the_cues_reuse_the_analyses_pair_features_just_made(
     sample: tuple[list[str], list[str], list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One model's two transformers analyse a text once, and the cues come out the same either way."""
-    from claimbench.text.stance import features
-    from claimbench.text.stance.features import PairFeatures, make_pairs
+    from claimbench.text.stance import analysis, batching
+    from claimbench.text.stance.batching import make_pairs
+    from claimbench.text.stance.features import PairFeatures
 
     heads, texts, _ = sample
     pairs = make_pairs(heads, texts)
     dense, cues = PairFeatures(svd_components=5).fit(pairs), PairCues(topics=0).fit(pairs)
-    features.clear_text_caches()
+    batching.clear_text_caches()
     alone = cues.transform(pairs)  # light analyses, not kept
-    features.clear_text_caches()
+    batching.clear_text_caches()
     dense.transform(pairs)
     analysed: list[str] = []
-    real = features._analyse
+    real = analysis.analyse
     monkeypatch.setattr(
-        features, "_analyse", lambda text, lead, **kw: analysed.append(text) or real(text, lead, **kw)
+        analysis, "analyse", lambda text, lead, **kw: analysed.append(text) or real(text, lead, **kw)
     )
     np.testing.assert_array_equal(cues.transform(pairs), alone)
     assert analysed == []

@@ -1,7 +1,9 @@
 """Stance detection: does a text agree with, disagree with, discuss, or ignore another?
 
 * :mod:`.corpus` -- read the FNC-1 CSV files and make the development splits (rumour-disjoint by default).
-* :mod:`.features`, :mod:`.cues` -- scikit-learn transformers from (headline, body) pairs to features.
+* :mod:`.features`, :mod:`.cues` -- scikit-learn transformers from (headline, body) pairs to features,
+  built on :mod:`.analysis` (tokens, stems, cue lexicons, one analysis per text) and :mod:`.batching`
+  (pair input, distinct texts, the per-text caches).
 * :mod:`.model` -- the learned, stacked FNC-1 scorer (:func:`build_model`) and skops ``save``/``load``.
 * :mod:`.rules` -- a transparent rule-based scorer for when no trained model is available.
 * :mod:`.pairs`, :mod:`.claim_model` -- the claim-vs-claim model for two short texts

@@ -33,21 +33,9 @@ from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from .features import (
-    _CUES,
-    _N_CUES,
-    _SENTENCE_RE,
-    _STOP,
-    PairInput,
-    _analyse,
-    _analysed,
-    _cache,
-    _CompactState,
-    _forget,
-    _index_unique,
-    _Text,
-    as_pairs,
-)
+from .analysis import CUES, N_CUES, SENTENCE_RE, STOP, Text, analyse, analysed
+from .batching import PairInput, as_pairs, forget_texts, index_unique, text_cache
+from .features import CompactState
 
 _CUE_NAMES = ("refute", "hedge", "agree", "neg")
 
@@ -56,7 +44,7 @@ _CUE_NAMES = ("refute", "hedge", "agree", "neg")
 class _Body:
     """A body as :class:`PairCues` uses it: positions of content words and of cue words."""
 
-    doc: _Text
+    doc: Text
     positions: dict[str, NDArray[np.intp]]
     cue_positions: tuple[NDArray[np.intp], ...]
     questions: NDArray[np.float64]
@@ -72,18 +60,18 @@ class _Body:
 
 @dataclass(frozen=True, slots=True)
 class _Head:
-    doc: _Text
+    doc: Text
     topics: NDArray[np.float64]
 
 
 def _positions(stems: Sequence[str]) -> tuple[dict[str, list[int]], tuple[NDArray[np.intp], ...]]:
     """Token positions of each content word, and of each cue lexicon's words, in ``stems``."""
     where: dict[str, list[int]] = {}
-    cues: list[list[int]] = [[] for _ in range(_N_CUES)]
+    cues: list[list[int]] = [[] for _ in range(N_CUES)]
     for k, token in enumerate(stems):
-        if token not in _STOP:
+        if token not in STOP:
             where.setdefault(token, []).append(k)
-        for c, lexicon in enumerate(_CUES):
+        for c, lexicon in enumerate(CUES):
             if token in lexicon:
                 cues[c].append(k)
     return where, tuple(np.asarray(p, dtype=np.intp) for p in cues)
@@ -95,16 +83,16 @@ def _near_by_cue(
     """How many cue words of each lexicon lie within ``window`` tokens of some anchor (``anchors``: sorted,
     non-empty): ``points`` are all cue positions, ``cue_of`` their lexicon; one numpy pass per pair."""
     if not len(points):
-        return np.zeros(_N_CUES)
+        return np.zeros(N_CUES)
     at = np.searchsorted(anchors, points)
     last = len(anchors) - 1
     before = np.abs(points - anchors[np.minimum(np.maximum(at - 1, 0), last)])
     after = np.abs(anchors[np.minimum(at, last)] - points)
     near = np.minimum(before, after) <= window
-    return np.bincount(cue_of[near], minlength=_N_CUES).astype(np.float64)
+    return np.bincount(cue_of[near], minlength=N_CUES).astype(np.float64)
 
 
-class PairCues(_CompactState, TransformerMixin, BaseEstimator):  # type: ignore[misc]
+class PairCues(CompactState, TransformerMixin, BaseEstimator):  # type: ignore[misc]
     """Dense, headline-vocabulary-free stance cues for (headline, body) pairs (see the module docstring).
 
     Parameters
@@ -137,9 +125,9 @@ class PairCues(_CompactState, TransformerMixin, BaseEstimator):  # type: ignore[
 
     def fit(self, X: PairInput, y: Any = None) -> Self:  # noqa: N803
         """Fit the topic model on the distinct training bodies (headlines are not used)."""
-        _forget(self)
+        forget_texts(self)
         _, bodies = as_pairs(X)
-        uniq_b, _ = _index_unique(bodies)
+        uniq_b, _ = index_unique(bodies)
         self.vectorizer_: TfidfVectorizer | None = None
         self.nmf_: NMF | None = None
         if self.topics > 0 and len(uniq_b) > self.topics:
@@ -148,11 +136,11 @@ class PairCues(_CompactState, TransformerMixin, BaseEstimator):  # type: ignore[
                 lowercase=False,
                 max_features=5000,
                 min_df=2,
-                stop_words=sorted(_STOP),
+                stop_words=sorted(STOP),
                 sublinear_tf=True,
                 dtype=np.float64,
             )
-            matrix = self.vectorizer_.fit_transform([" ".join(_analyse(b, 0).stems) for b in uniq_b])
+            matrix = self.vectorizer_.fit_transform([" ".join(analyse(b, 0).stems) for b in uniq_b])
             self.nmf_ = NMF(
                 n_components=self.topics, init="nndsvd", max_iter=300, random_state=self.random_state
             ).fit(matrix)
@@ -178,12 +166,12 @@ class PairCues(_CompactState, TransformerMixin, BaseEstimator):  # type: ignore[
         return np.asarray(normalize(self.nmf_.transform(self.vectorizer_.transform(joined))))
 
     def _prepare_heads(self, texts: list[str]) -> list[_Head]:
-        docs = [_analysed(h, 1, ngrams=False) for h in texts]
+        docs = [analysed(h, 1, ngrams=False) for h in texts]
         topics = self._topic_rows([d.joined for d in docs])
         return [_Head(d, topics[i]) for i, d in enumerate(docs)]
 
     def _prepare_bodies(self, texts: list[str]) -> list[_Body]:
-        docs = [_analysed(b, self.lead_sentences, ngrams=False) for b in texts]
+        docs = [analysed(b, self.lead_sentences, ngrams=False) for b in texts]
         lead = self.lead_sentences
         topics = self._topic_rows([d.joined for d in docs] + [d.lead_joined for d in docs])
         n = len(docs)
@@ -208,7 +196,7 @@ class PairCues(_CompactState, TransformerMixin, BaseEstimator):  # type: ignore[
                     else frozenset(),
                     first_words=d.sentences[0] if d.sentences else frozenset(),
                     cue_points=np.concatenate(cues),
-                    cue_of=np.repeat(np.arange(_N_CUES), [len(p) for p in cues]),
+                    cue_of=np.repeat(np.arange(N_CUES), [len(p) for p in cues]),
                 )
             )
         return out
@@ -220,9 +208,9 @@ class PairCues(_CompactState, TransformerMixin, BaseEstimator):  # type: ignore[
         headlines, bodies = as_pairs(X)
         if not headlines:
             return np.zeros((0, self.n_features_out_))
-        uniq_h, h_idx = _index_unique(headlines)
-        uniq_b, b_idx = _index_unique(bodies)
-        cache = _cache(self)
+        uniq_h, h_idx = index_unique(headlines)
+        uniq_b, b_idx = index_unique(bodies)
+        cache = text_cache(self)
         heads: list[_Head] = cache.many("h", uniq_h, self._prepare_heads)
         texts: list[_Body] = cache.many("b", uniq_b, self._prepare_bodies)
         rows = np.empty((len(headlines), self.n_features_out_))
@@ -237,7 +225,7 @@ class PairCues(_CompactState, TransformerMixin, BaseEstimator):  # type: ignore[
         n_h = max(len(h_set), 1)
 
         hits = [body.positions[t] for t in h_set if t in body.positions]
-        win = np.zeros(_N_CUES)
+        win = np.zeros(N_CUES)
         n_hits = 0
         if hits:
             anchors = np.sort(np.concatenate(hits))
@@ -246,7 +234,7 @@ class PairCues(_CompactState, TransformerMixin, BaseEstimator):  # type: ignore[
         per_hit = win / n_hits if n_hits else win
 
         overlaps = np.asarray([len(h_set & s) / n_h for s in b.sentences], dtype=np.float64)
-        top = np.zeros(_N_CUES)
+        top = np.zeros(N_CUES)
         top_question = 0.0
         top_overlap = 0.0
         if overlaps.any():
@@ -271,5 +259,5 @@ class PairCues(_CompactState, TransformerMixin, BaseEstimator):  # type: ignore[
 
 
 def _sentence_texts(text: str) -> list[str]:
-    """The body's sentences, split as :func:`claimbench.text.stance.features._analyse` splits them."""
-    return [s.strip() for s in _SENTENCE_RE.split(text) if s and s.strip()] or [text.strip()]
+    """The body's sentences, split as :func:`claimbench.text.stance.analysis.analyse` splits them."""
+    return [s.strip() for s in SENTENCE_RE.split(text) if s and s.strip()] or [text.strip()]

@@ -14,251 +14,34 @@ Two scikit-learn transformers turn (headline, body) pairs into model inputs:
 Both accept a pandas DataFrame with ``Headline``/``articleBody`` (or ``headline``/``body``)
 columns, or any sequence of ``(headline, body)`` pairs.  A body is usually paired with many
 headlines, so every per-text computation runs once per *distinct* text in a batch, and each fitted
-transformer keeps the per-text results of the last :data:`TEXT_CACHE_SIZE` texts it saw (a bounded LRU
-cache, never saved with the model): the runner scores a dataset in batches, and a body that recurs in
+transformer keeps the per-text results of the last
+:data:`~claimbench.text.stance.batching.TEXT_CACHE_SIZE` texts it saw (a bounded LRU cache, never saved
+with the model): the runner scores a dataset in batches, and a body that recurs in
 the next batch is not analysed again, so small batches cost little more than one big one.
+
+The text analysis they share with the other stance transformers is :mod:`~claimbench.text.stance.analysis`,
+the batch plumbing (pair input, distinct texts, the per-text caches) :mod:`~claimbench.text.stance.batching`.
+The two classes stay here: saved models name them by this module's path
+(``claimbench.text.stance.features.PairFeatures``), so moving them would break every model file.
 """
 
 from __future__ import annotations
 
-import contextlib
 import math
-import re
-import weakref
-from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from itertools import pairwise
 from typing import Any, Self
 
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
 from numpy.typing import NDArray
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-PairInput = pd.DataFrame | Sequence[tuple[str, str]]
-"""What the transformers accept: a DataFrame with headline/body columns or ``(headline, body)`` pairs."""
-
-_HEADLINE_COLUMNS = ("Headline", "headline")
-_BODY_COLUMNS = ("articleBody", "body", "Body")
-
-_TOKEN_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_SENTENCE_RE = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
-
-# Words kept although they are in sklearn's stop list: they carry stance (negation, modality).
-_KEEP = frozenset(
-    {"not", "no", "never", "nothing", "none", "nor", "cannot", "could", "might", "may", "should"}
-)
-_STOP = frozenset(ENGLISH_STOP_WORDS) - _KEEP
-
-# Cue lexicons, stored stemmed (see _stem).  Refuting words follow the official FNC-1 baseline's
-# list, extended; hedging words mark reporting without endorsement (the "discuss" class).
-_REFUTE_WORDS = (
-    "fake fraud hoax hoaxes false deny denies denied denying debunk debunks debunked bogus "
-    "pranks prank retract retracts retracted nope doubt doubts doubted despite refute refutes "
-    "refuted dismiss dismissed dismisses fabricated untrue baseless myth misleading incorrect "
-    "wrong satire satirical spoof parody falsely rejects rejected contrary lie lies lied "
-    "insists shot down disputes disputed dispel dispels"
-)
-_HEDGE_WORDS = (
-    "reportedly allegedly alleged alleges claim claims claimed according unconfirmed rumor "
-    "rumors rumour rumours rumored rumoured report reports reported apparently purportedly "
-    "purported supposedly possibly possible perhaps unverified suggests suggested suggest "
-    "appears appear appeared seems seem seemed believed believe speculation speculate "
-    "speculated sources source unclear if whether might may could expected likely "
-    "uncertain questions question"
-)
-_AGREE_WORDS = (
-    "confirm confirms confirmed confirmation officially official announced announces "
-    "revealed reveals shows showed proves proved proof indeed true verified statement "
-    "has have finally now actually"
-)
-_NEGATION_WORDS = "not no never nothing none nor cannot n't without neither"
-
-
-@lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
-    """Strip a few common English suffixes: a crude, dependency-free stand-in for a stemmer."""
-    if word.endswith("n't"):
-        return "not"
-    if word.endswith("'s"):
-        word = word[:-2]
-    if len(word) <= 4 or word.isdigit():
-        return word
-    for suffix in ("ingly", "edly", "ing", "ies", "ied", "ed", "es", "ly", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            stem = word[: -len(suffix)]
-            if suffix in ("ies", "ied"):
-                stem += "y"
-            return stem
-    return word
-
-
-def _stems(text: str) -> list[str]:
-    return [_stem(t) for t in _TOKEN_RE.findall(text.lower())]
-
-
-def _lexicon(words: str) -> frozenset[str]:
-    return frozenset(_stem(w) for w in words.split())
-
-
-_REFUTE = _lexicon(_REFUTE_WORDS)
-_HEDGE = _lexicon(_HEDGE_WORDS)
-_AGREE = _lexicon(_AGREE_WORDS)
-_NEGATION = _lexicon(_NEGATION_WORDS) | {"not"}
-_CUES: tuple[frozenset[str], ...] = (_REFUTE, _HEDGE, _AGREE, _NEGATION)
-_N_CUES = len(_CUES)
-
-
-def _cue_counts(tokens: Iterable[str]) -> NDArray[np.float64]:
-    counts = np.zeros(_N_CUES)
-    for token in tokens:
-        for i, lexicon in enumerate(_CUES):
-            if token in lexicon:
-                counts[i] += 1.0
-    return counts
-
-
-def _char_ngrams(text: str, n: int = 4) -> frozenset[str]:
-    squeezed = " ".join(_TOKEN_RE.findall(text.lower()))
-    return frozenset(squeezed[i : i + n] for i in range(max(len(squeezed) - n + 1, 0)))
-
-
-def _bigrams(content: Sequence[str]) -> frozenset[tuple[str, str]]:
-    return frozenset(pairwise(content))
-
-
-@dataclass(frozen=True, slots=True)
-class _Text:
-    """Per-text precomputation shared by every pair the text takes part in."""
-
-    stems: list[str]
-    content: list[str]
-    content_set: frozenset[str]
-    counts: Counter[str]
-    bigrams: frozenset[tuple[str, str]]
-    chars: frozenset[str]
-    cues: NDArray[np.float64]
-    lead_set: frozenset[str]
-    lead_cues: NDArray[np.float64]
-    sentences: list[frozenset[str]]
-    sentence_cues: NDArray[np.float64]
-    question: float
-    joined: str
-    lead_joined: str
-    sentence_joined: list[str]
-
-
-def _analyse(text: str, lead_sentences: int, *, ngrams: bool = True) -> _Text:
-    """The per-text analysis; ``ngrams=False`` leaves ``counts``, ``bigrams`` and ``chars`` empty (a third of
-    the cost) for callers that read none of them (:class:`~claimbench.text.stance.cues.PairCues`)."""
-    sentences_raw = [s for s in _SENTENCE_RE.split(text) if s and s.strip()] or [text]
-    sentence_stems = [_stems(s) for s in sentences_raw]
-    stems = [t for s in sentence_stems for t in s]
-    content = [t for t in stems if t not in _STOP]
-    lead = [t for s in sentence_stems[:lead_sentences] for t in s]
-    sentence_cues = np.array([_cue_counts(s) for s in sentence_stems]).reshape(-1, _N_CUES)
-    return _Text(
-        stems=stems,
-        content=content,
-        content_set=frozenset(content),
-        counts=Counter(content) if ngrams else Counter(),
-        bigrams=_bigrams(content) if ngrams else frozenset(),
-        chars=_char_ngrams(text) if ngrams else frozenset(),
-        cues=sentence_cues.sum(axis=0),
-        lead_set=frozenset(t for t in lead if t not in _STOP),
-        lead_cues=sentence_cues[:lead_sentences].sum(axis=0),
-        sentences=[frozenset(t for t in s if t not in _STOP) for s in sentence_stems],
-        sentence_cues=sentence_cues,
-        question=float("?" in text),
-        joined=" ".join(stems),
-        lead_joined=" ".join(lead),
-        sentence_joined=[" ".join(s) for s in sentence_stems],
-    )
-
-
-ANALYSIS_MEMO_SIZE = 1024
-"""Full text analyses the process keeps for :func:`_analysed` (references to what the transformers' own
-caches hold, so it costs little memory)."""
-
-_ANALYSES: OrderedDict[tuple[str, int], _Text] = OrderedDict()
-
-
-def _analysed(text: str, lead_sentences: int, *, ngrams: bool = True) -> _Text:
-    """:func:`_analyse` through a small process-wide memo of full analyses, so that the transformers of one
-    model reading the same texts in one batch (:class:`PairFeatures`, then
-    :class:`~claimbench.text.stance.cues.PairCues`) analyse each text once. ``ngrams=False``: the caller reads
-    no n-gram field, so a full analysis serves it and a fresh one is made light and not kept."""
-    key = (text, lead_sentences)
-    doc = _ANALYSES.get(key)
-    if doc is not None:
-        with contextlib.suppress(KeyError):  # dropped by another thread meanwhile
-            _ANALYSES.move_to_end(key)
-        return doc
-    doc = _analyse(text, lead_sentences, ngrams=ngrams)
-    if ngrams:
-        _ANALYSES[key] = doc
-        while len(_ANALYSES) > ANALYSIS_MEMO_SIZE:
-            _ANALYSES.popitem(last=False)
-    return doc
-
-
-def as_pairs(X: PairInput) -> tuple[list[str], list[str]]:  # noqa: N803 (sklearn's name)
-    """Normalise transformer input to ``(headlines, bodies)`` lists of equal length."""
-    if isinstance(X, pd.DataFrame):
-        head = next((c for c in _HEADLINE_COLUMNS if c in X.columns), None)
-        body = next((c for c in _BODY_COLUMNS if c in X.columns), None)
-        if head is None or body is None:
-            raise ValueError(
-                f"DataFrame needs a headline column {_HEADLINE_COLUMNS} and a body column "
-                f"{_BODY_COLUMNS}; has {list(X.columns)}"
-            )
-        return [str(h) for h in X[head]], [str(b) for b in X[body]]
-    headlines: list[str] = []
-    bodies: list[str] = []
-    for pair in X:
-        headline, body = pair
-        headlines.append(str(headline))
-        bodies.append(str(body))
-    return headlines, bodies
-
-
-def make_pairs(headlines: Sequence[str], bodies: Sequence[str]) -> list[tuple[str, str]]:
-    """Zip headlines and bodies into pairs, checking that the lengths agree."""
-    if len(headlines) != len(bodies):
-        raise ValueError(f"{len(headlines)} headlines but {len(bodies)} bodies")
-    return list(zip(headlines, bodies, strict=True))
-
-
-def _index_unique(texts: Sequence[str]) -> tuple[list[str], NDArray[np.intp]]:
-    """Distinct texts in first-seen order and, for each input, the index of its distinct text."""
-    position: dict[str, int] = {}
-    index = np.empty(len(texts), dtype=np.intp)
-    for i, text in enumerate(texts):
-        index[i] = position.setdefault(text, len(position))
-    return list(position), index
-
-
-def _stack_rows(blocks: Sequence[sp.csr_matrix | None]) -> sp.csr_matrix:
-    """``sp.vstack(blocks, format="csr")`` for CSR blocks of one width: the same arrays in the same order,
-    without scipy's per-block checks, which cost more than the copying for a batch of short rows."""
-    parts = [b for b in blocks if b is not None]
-    if not parts or len(parts) != len(blocks) or len({b.shape[1] for b in parts}) != 1:
-        return sp.csr_matrix(sp.vstack(blocks, format="csr"))  # scipy's own answer, or its error
-    first = [int(b.indptr[0]) for b in parts]
-    last = [int(b.indptr[-1]) for b in parts]
-    starts = np.cumsum([0] + [hi - lo for lo, hi in zip(first, last, strict=True)])
-    data = np.concatenate([b.data[lo:hi] for b, lo, hi in zip(parts, first, last, strict=True)])
-    indices = np.concatenate([b.indices[lo:hi] for b, lo, hi in zip(parts, first, last, strict=True)])
-    indptr = np.concatenate(
-        [[0]] + [b.indptr[1:] - lo + at for b, lo, at in zip(parts, first, starts[:-1], strict=True)]
-    )
-    return sp.csr_matrix((data, indices, indptr), shape=(sum(b.shape[0] for b in parts), parts[0].shape[1]))
+from .analysis import N_CUES, STOP, Text, analysed, stem_words
+from .batching import PairInput, as_pairs, forget_texts, index_unique, stack_rows, text_cache
 
 
 def _rowwise_cosine(
@@ -300,62 +83,11 @@ def _max_sentence_cosine(
     return out
 
 
-TEXT_CACHE_SIZE = 8192
-"""Texts whose per-text results each fitted transformer keeps (headlines and bodies counted apart)."""
-
-
-class _TextCache:
-    """A bounded LRU map from ``(kind, text)`` to a per-text result."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._data: OrderedDict[tuple[str, str], Any] = OrderedDict()
-
-    def many(self, kind: str, texts: Sequence[str], compute: Callable[[list[str]], list[Any]]) -> list[Any]:
-        """The results for ``texts`` (distinct), computing those not held in one ``compute`` call."""
-        missing = [t for t in texts if (kind, t) not in self._data]
-        fresh = dict(zip(missing, compute(missing), strict=True)) if missing else {}
-        out = []
-        for text in texts:
-            key = (kind, text)
-            if text in fresh:
-                value = self._data[key] = fresh[text]
-            else:
-                value = self._data[key]
-                self._data.move_to_end(key)
-            out.append(value)
-        while len(self._data) > self.size:
-            self._data.popitem(last=False)
-        return out
-
-
-_CACHES: weakref.WeakKeyDictionary[object, _TextCache] = weakref.WeakKeyDictionary()
-
-
-def _cache(owner: object) -> _TextCache:
-    """``owner``'s text cache (made on first use; dropped by :func:`_forget` when it is refitted)."""
-    cache = _CACHES.get(owner)
-    if cache is None:
-        cache = _CACHES[owner] = _TextCache(TEXT_CACHE_SIZE)
-    return cache
-
-
-def clear_text_caches() -> None:
-    """Drop every per-text result this process keeps (each transformer's cache and the analysis memo):
-    a benchmark's timed run starts cold."""
-    _CACHES.clear()
-    _ANALYSES.clear()
-
-
-def _forget(owner: object) -> None:
-    _CACHES.pop(owner, None)
-
-
 @dataclass(frozen=True, slots=True)
 class _Prepared:
     """A text as :class:`PairFeatures` uses it: its analysis, TF-IDF rows and LSA vector."""
 
-    doc: _Text
+    doc: Text
     vec: sp.csr_matrix
     lead: sp.csr_matrix | None
     sentences: sp.csr_matrix | None
@@ -363,7 +95,7 @@ class _Prepared:
 
 
 def _stemmed_join(texts: Iterable[str]) -> list[str]:
-    return [" ".join(_stems(t)) for t in texts]
+    return [" ".join(stem_words(t)) for t in texts]
 
 
 _VECTORIZER_KEYS = ("tfidf_", "unigram_idf_", "vectorizer_")
@@ -409,7 +141,7 @@ def _restore_state(state: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-class _CompactState:
+class CompactState:
     """Mixin: pickle/skops state with vectorizers stored as arrays (see :func:`_compact_state`)."""
 
     def __getstate__(self) -> dict[str, Any]:
@@ -422,7 +154,7 @@ class _CompactState:
         super().__setstate__(_restore_state(state))  # type: ignore[misc]
 
 
-class PairFeatures(_CompactState, TransformerMixin, BaseEstimator):  # type: ignore[misc]
+class PairFeatures(CompactState, TransformerMixin, BaseEstimator):  # type: ignore[misc]
     """Dense relatedness and stance-cue features for (headline, body) pairs.
 
     ``fit`` learns IDF weights (word 1-2 grams over stemmed tokens) and a small LSA projection
@@ -456,10 +188,10 @@ class PairFeatures(_CompactState, TransformerMixin, BaseEstimator):  # type: ign
 
     def fit(self, X: PairInput, y: Any = None) -> Self:  # noqa: N803
         """Learn IDF weights, average body length and the LSA projection from training pairs."""
-        _forget(self)
+        forget_texts(self)
         headlines, bodies = as_pairs(X)
-        uniq_h, _ = _index_unique(headlines)
-        uniq_b, _ = _index_unique(bodies)
+        uniq_h, _ = index_unique(headlines)
+        uniq_b, _ = index_unique(bodies)
         corpus = _stemmed_join(uniq_h + uniq_b)
         self.tfidf_ = TfidfVectorizer(
             token_pattern=r"\S+",
@@ -472,7 +204,7 @@ class PairFeatures(_CompactState, TransformerMixin, BaseEstimator):  # type: ign
         self.unigram_idf_ = TfidfVectorizer(
             token_pattern=r"\S+", lowercase=False, min_df=1, dtype=np.float32
         ).fit(_stemmed_join(uniq_b))
-        self.avg_body_len_ = float(np.mean([len(_stems(b)) for b in uniq_b])) if uniq_b else 1.0
+        self.avg_body_len_ = float(np.mean([len(stem_words(b)) for b in uniq_b])) if uniq_b else 1.0
         if self.svd_components > 0:
             self.svd_: TruncatedSVD | None = TruncatedSVD(
                 n_components=self.svd_components, random_state=self.random_state
@@ -518,19 +250,19 @@ class PairFeatures(_CompactState, TransformerMixin, BaseEstimator):  # type: ign
     def transform(self, X: PairInput) -> NDArray[np.float64]:  # noqa: N803
         """Feature matrix of shape ``(n_pairs, n_features_out_)``."""
         headlines, bodies = as_pairs(X)
-        uniq_h, h_idx = _index_unique(headlines)
-        uniq_b, b_idx = _index_unique(bodies)
+        uniq_h, h_idx = index_unique(headlines)
+        uniq_b, b_idx = index_unique(bodies)
         if not headlines:
             return np.zeros((0, self.n_features_out_))
-        cache = _cache(self)
+        cache = text_cache(self)
         heads: list[_Prepared] = cache.many("h", uniq_h, self._prepare_headlines)
         texts: list[_Prepared] = cache.many("b", uniq_b, self._prepare_bodies)
         h_docs = [h.doc for h in heads]
         b_docs = [b.doc for b in texts]
-        h_vec = _stack_rows([h.vec for h in heads])
-        b_vec = _stack_rows([b.vec for b in texts])
-        lead_vec = _stack_rows([b.lead for b in texts])
-        s_vec = _stack_rows([b.sentences for b in texts])
+        h_vec = stack_rows([h.vec for h in heads])
+        b_vec = stack_rows([b.vec for b in texts])
+        lead_vec = stack_rows([b.lead for b in texts])
+        s_vec = stack_rows([b.sentences for b in texts])
         sentence_counts = [b.sentences.shape[0] if b.sentences is not None else 0 for b in texts]
         cos = _rowwise_cosine(h_vec, h_idx, b_vec, b_idx)
         cos_lead = _rowwise_cosine(h_vec, h_idx, lead_vec, b_idx)
@@ -555,7 +287,7 @@ class PairFeatures(_CompactState, TransformerMixin, BaseEstimator):  # type: ign
         return rows
 
     def _prepare_headlines(self, texts: list[str]) -> list[_Prepared]:
-        docs = [_analysed(h, 1) for h in texts]
+        docs = [analysed(h, 1) for h in texts]
         vec = self.tfidf_.transform([d.joined for d in docs])
         lsa = normalize(self.svd_.transform(vec)) if self.svd_ is not None else None
         return [
@@ -563,7 +295,7 @@ class PairFeatures(_CompactState, TransformerMixin, BaseEstimator):  # type: ign
         ]
 
     def _prepare_bodies(self, texts: list[str]) -> list[_Prepared]:
-        docs = [_analysed(b, self.lead_sentences) for b in texts]
+        docs = [analysed(b, self.lead_sentences) for b in texts]
         # One vectorizer call for all texts: per-call overhead dominates otherwise.
         n = len(docs)
         matrix = self.tfidf_.transform(
@@ -587,8 +319,8 @@ class PairFeatures(_CompactState, TransformerMixin, BaseEstimator):  # type: ign
 
     def _pair_row(
         self,
-        h: _Text,
-        b: _Text,
+        h: Text,
+        b: Text,
         vocab: dict[str, int],
         idf: NDArray[np.float32],
         max_idf: float,
@@ -618,7 +350,7 @@ class PairFeatures(_CompactState, TransformerMixin, BaseEstimator):  # type: ign
 
         n_sent = len(b.sentences)
         best = 0.0
-        hit_cues = np.zeros(_N_CUES)
+        hit_cues = np.zeros(N_CUES)
         n_hits = 0
         first_hit = 1.0
         for k, sentence in enumerate(b.sentences):
@@ -662,7 +394,7 @@ class PairFeatures(_CompactState, TransformerMixin, BaseEstimator):  # type: ign
         return row
 
 
-class PairTermVectors(_CompactState, TransformerMixin, BaseEstimator):  # type: ignore[misc]
+class PairTermVectors(CompactState, TransformerMixin, BaseEstimator):  # type: ignore[misc]
     """Sparse bag-of-words view of a pair for a linear model.
 
     Output columns: headline TF-IDF, body TF-IDF and (optionally) their element-wise product --
@@ -680,16 +412,16 @@ class PairTermVectors(_CompactState, TransformerMixin, BaseEstimator):  # type: 
 
     def fit(self, X: PairInput, y: Any = None) -> Self:  # noqa: N803
         """Fit the shared vocabulary and IDF on the distinct training headlines and bodies."""
-        _forget(self)
+        forget_texts(self)
         headlines, bodies = as_pairs(X)
-        uniq_h, _ = _index_unique(headlines)
-        uniq_b, _ = _index_unique(bodies)
+        uniq_h, _ = index_unique(headlines)
+        uniq_b, _ = index_unique(bodies)
         self.vectorizer_ = TfidfVectorizer(
             token_pattern=r"\S+",
             lowercase=False,
             ngram_range=self.ngram_range,
             max_features=self.max_features,
-            stop_words=sorted(_STOP),
+            stop_words=sorted(STOP),
             sublinear_tf=True,
             dtype=np.float32,
         ).fit(_stemmed_join(uniq_h + uniq_b))
@@ -698,15 +430,15 @@ class PairTermVectors(_CompactState, TransformerMixin, BaseEstimator):  # type: 
     def transform(self, X: PairInput) -> sp.csr_matrix:  # noqa: N803
         """Sparse matrix ``[headline | body | headline * body]`` of shape ``(n_pairs, 2-3 * V)``."""
         headlines, bodies = as_pairs(X)
-        uniq_h, h_idx = _index_unique(headlines)
-        uniq_b, b_idx = _index_unique(bodies)
-        cache = _cache(self)
+        uniq_h, h_idx = index_unique(headlines)
+        uniq_b, b_idx = index_unique(bodies)
+        cache = text_cache(self)
         if not headlines:
             empty = self.vectorizer_.transform([])
             h_vec = b_vec = empty
         else:
-            h_vec = _stack_rows(cache.many("h", uniq_h, self._vectors))[h_idx]
-            b_vec = _stack_rows(cache.many("b", uniq_b, self._vectors))[b_idx]
+            h_vec = stack_rows(cache.many("h", uniq_h, self._vectors))[h_idx]
+            b_vec = stack_rows(cache.many("b", uniq_b, self._vectors))[b_idx]
         blocks = [h_vec, b_vec]
         if self.product:
             blocks.append(sp.csr_matrix(h_vec.multiply(b_vec)))

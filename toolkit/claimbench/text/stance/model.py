@@ -44,9 +44,10 @@ from claimbench.progress import stage
 from ._archive import PLAIN_TYPES, ArchiveLimits, ArchiveRefusedError, load_model_file
 from ._forest import predict_proba as booster_proba
 from ._labels import fit_labels
+from .batching import index_unique, make_pairs
 from .corpus import LABELS, rumour_groups
 from .cues import PairCues
-from .features import PairFeatures, PairTermVectors, _index_unique, make_pairs
+from .features import PairFeatures, PairTermVectors
 
 FORMAT = "claimbench.text.stance/1"
 """Tag stored in every saved archive; :func:`load` refuses archives without it."""
@@ -98,7 +99,7 @@ def _class_weights(labels: NDArray[np.str_], power: float) -> NDArray[np.float64
 
 def _default_groups(bodies: Sequence[str]) -> NDArray[np.intp]:
     """Group id per row = index of its distinct body text (for body-disjoint folds)."""
-    return _index_unique(list(bodies))[1]
+    return index_unique(list(bodies))[1]
 
 
 class StanceModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]

@@ -24,13 +24,14 @@ from typing import Any, Self
 import numpy as np
 from numpy.typing import NDArray
 
+from .analysis import Text, analyse
+from .batching import index_unique, make_pairs
 from .corpus import LABELS
-from .features import _analyse, _index_unique, _Text, make_pairs
 
 _REFUTE, _HEDGE, _AGREE, _NEG = range(4)
 
 
-def _stance_scores(h: _Text, b: _Text, hit_share: float) -> tuple[float, float, float]:
+def _stance_scores(h: Text, b: Text, hit_share: float) -> tuple[float, float, float]:
     """Cue evidence for (agree, disagree, discuss) of a related pair."""
     h_set = h.content_set
     n_h = max(len(h_set), 1)
@@ -91,10 +92,10 @@ class RuleBasedScorer:
         out = np.zeros((len(pairs), len(LABELS)))
         if not pairs:
             return out
-        uniq_h, h_idx = _index_unique([p[0] for p in pairs])
-        uniq_b, b_idx = _index_unique([p[1] for p in pairs])
-        h_docs = [_analyse(h, 1) for h in uniq_h]
-        b_docs = [_analyse(b, self.lead_sentences) for b in uniq_b]
+        uniq_h, h_idx = index_unique([p[0] for p in pairs])
+        uniq_b, b_idx = index_unique([p[1] for p in pairs])
+        h_docs = [analyse(h, 1) for h in uniq_h]
+        b_docs = [analyse(b, self.lead_sentences) for b in uniq_b]
         for i, (hi, bi) in enumerate(zip(h_idx, b_idx, strict=True)):
             h, b = h_docs[hi], b_docs[bi]
             overlap = len(h.content_set & b.content_set) / max(len(h.content_set), 1)
