@@ -74,7 +74,7 @@ def add_convert(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 def add_agreement(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """The ``agreement`` subcommand."""
-    from claimbench.data.agreement import RESAMPLES, SEED
+    from claimbench.data.agreement_stats import RESAMPLES, SEED
 
     p = sub.add_parser(
         "agreement",
@@ -202,7 +202,8 @@ def _convert(args: argparse.Namespace) -> int:
 
 def _agreement(args: argparse.Namespace) -> int:
     """``claimbench agreement A B``: inter-annotator agreement of two annotations of the same articles."""
-    from claimbench.data.agreement import compare_datasets, render_markdown, write_agreement
+    from claimbench.data.agreement import compare_datasets
+    from claimbench.data.agreement_report import render_markdown, write_agreement
 
     datasets = []
     for name in (args.dataset_a, args.dataset_b):

@@ -3,7 +3,8 @@
 Holds :mod:`~claimbench.data.schema` (the JSON Schemas and record validation),
 :mod:`~claimbench.data.dataset` (datasets read whole or streamed), :mod:`~claimbench.data.adapters`
 (external formats: FNC-1, Emergent, Perspectrum, NLI), :mod:`~claimbench.data.migrate` (schema
-migrations), :mod:`~claimbench.data.agreement` (inter-annotator agreement between two annotations),
+migrations), :mod:`~claimbench.data.agreement` (inter-annotator agreement between two annotations;
+its figures in ``agreement_stats``, its reports in ``agreement_report``),
 :mod:`~claimbench.data.outdir` (output directories: locks, safe replacement) and
 :mod:`~claimbench.data.bundled` (the datasets that ship with the package).
 
