@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 from typing import Any, Protocol
@@ -42,6 +43,17 @@ from claimbench.text.stance import SHIPPED_CLAIM_MODEL
 
 class _Scorer(Protocol):
     def predict_proba(self, headlines: Sequence[str], bodies: Sequence[str]) -> NDArray[np.float64]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    """One batch's well-formed relations (index, relation, claim text, other text) and the scorer's
+    probabilities for them, one row each, with a description of the scorer for the explanations."""
+
+    scorer: _Scorer
+    described: str
+    ready: Sequence[tuple[int, Relation, str, str]]
+    proba: NDArray[np.float64]
 
 
 def load_cached_model(path: str | os.PathLike[str], loader: Callable[[Path], Any], missing: str) -> Any:
@@ -151,7 +163,8 @@ class _StanceChecker(BaseChecker):
             try:
                 scorer, described = self._scorer()
                 loaded = True
-                judged = self._judge(scorer, described, ready, context)
+                proba = scorer.predict_proba([h for _, _, h, _ in ready], [b for _, _, _, b in ready])
+                judged = self._judge(_Scored(scorer, described, ready, proba), context)
                 for (i, _, _, _), verdict in zip(ready, judged, strict=True):
                     verdicts[i] = verdict
             except Exception as exc:  # noqa: BLE001 - e.g. a missing or untrusted model file
@@ -167,13 +180,8 @@ class _StanceChecker(BaseChecker):
                     )
         return [v for v in verdicts if v is not None]
 
-    def _judge(
-        self,
-        scorer: _Scorer,
-        described: str,
-        ready: Sequence[tuple[int, Relation, str, str]],
-        context: Context,
-    ) -> list[Verdict]:
+    def _judge(self, scored: _Scored, context: Context) -> list[Verdict]:
+        """One verdict per relation of ``scored.ready``, in order, from the scorer's probabilities."""
         raise NotImplementedError
 
     def _verdict(self, rel: Relation, proba: NDArray[np.float64] | Sequence[float], why: str) -> Verdict:
@@ -209,18 +217,10 @@ class SourceAgreementChecker(_StanceChecker):
 
     name = "source-agreement"
 
-    def _judge(
-        self,
-        scorer: _Scorer,
-        described: str,
-        ready: Sequence[tuple[int, Relation, str, str]],
-        context: Context,
-    ) -> list[Verdict]:
-        proba = scorer.predict_proba([h for _, _, h, _ in ready], [b for _, _, _, b in ready])
-        why = f"by {described}"
-        return [
-            self._verdict(rel, row, why) for (_, rel, _, _), row in zip(ready, proba.tolist(), strict=True)
-        ]
+    def _judge(self, scored: _Scored, context: Context) -> list[Verdict]:
+        why = f"by {scored.described}"
+        rows = scored.proba.tolist()
+        return [self._verdict(rel, row, why) for (_, rel, _, _), row in zip(scored.ready, rows, strict=True)]
 
 
 class SourceConflictChecker(_StanceChecker):
@@ -244,14 +244,8 @@ class SourceConflictChecker(_StanceChecker):
                 return load_claim_model(), f"the claim stance model {SHIPPED_CLAIM_MODEL.name} (shipped)"
         return super()._scorer()
 
-    def _judge(
-        self,
-        scorer: _Scorer,
-        described: str,
-        ready: Sequence[tuple[int, Relation, str, str]],
-        context: Context,
-    ) -> list[Verdict]:
-        proba = scorer.predict_proba([h for _, _, h, _ in ready], [b for _, _, _, b in ready])
+    def _judge(self, scored: _Scored, context: Context) -> list[Verdict]:
+        scorer, described, ready, proba = scored.scorer, scored.described, scored.ready, scored.proba
         groups: dict[str, list[Claim]] = {}
         for claim in context.claims.values():
             if claim.proposition is not None:
