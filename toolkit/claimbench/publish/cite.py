@@ -374,6 +374,21 @@ def _spdx(licence: str | None) -> str | None:
     return licence if licence and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.+-]*", licence) else None
 
 
+def _cff_release(c: Citation) -> dict[str, Any]:
+    """The CFF fields of ``c``'s release that a reference and a whole document write alike, in CFF's
+    order: version, release date, licence (an SPDX id only) and DOI, each only when known."""
+    fields: dict[str, Any] = {}
+    if c.version:
+        fields["version"] = c.version
+    if c.date:
+        fields["date-released"] = c.date
+    if _spdx(c.license):
+        fields["license"] = c.license
+    if c.doi:
+        fields["doi"] = c.doi
+    return fields
+
+
 def cff_reference(c: Citation) -> dict[str, Any]:
     """A CFF *reference* object for ``c`` (as used in ``preferred-citation``).
 
@@ -385,14 +400,7 @@ def cff_reference(c: Citation) -> dict[str, Any]:
         "authors": [_cff_author(a) for a in c.authors],
         "year": c.year,
     }
-    if c.version:
-        ref["version"] = c.version
-    if c.date:
-        ref["date-released"] = c.date
-    if _spdx(c.license):
-        ref["license"] = c.license
-    if c.doi:
-        ref["doi"] = c.doi
+    ref.update(_cff_release(c))
     if c.url:
         ref["url"] = c.url
     if c.description and c.kind == "dataset":  # the dataset's own summary (e.g. its measured agreement)
@@ -427,14 +435,7 @@ def cff_document(c: Citation, preferred: Citation | None = None) -> dict[str, An
     }
     if c.description:
         doc["abstract"] = c.description
-    if c.version:
-        doc["version"] = c.version
-    if c.date:
-        doc["date-released"] = c.date
-    if _spdx(c.license):
-        doc["license"] = c.license
-    if c.doi:
-        doc["doi"] = c.doi
+    doc.update(_cff_release(c))
     if c.url:
         doc["repository-code" if c.kind == "software" else "url"] = c.url
     if c.keywords:
