@@ -188,23 +188,21 @@ def _hf_feature(
             return {"name": name, "list": "int64"}
         item = resolve_ref(items, defs)
         if json_type(item) == "object":
-            present = keys_present(values)
-            subs = [
-                _hf_feature(k, s, defs, values_of(values, k))
-                for k, s in item.get("properties", {}).items()
-                if k in present
-            ]
-            return {"name": name, "list": subs}
+            return {"name": name, "list": _hf_fields(item, defs, values)}
         return {"name": name, "list": _HF_DTYPES.get(json_type(item) or "string", "string")}
     if kind == "object":
-        present = keys_present(values)
-        subs = [
-            _hf_feature(k, s, defs, values_of(values, k))
-            for k, s in resolved.get("properties", {}).items()
-            if k in present
-        ]
-        return {"name": name, "struct": subs}
+        return {"name": name, "struct": _hf_fields(resolved, defs, values)}
     return {"name": name, "dtype": _HF_DTYPES.get(kind or "string", "string")}
+
+
+def _hf_fields(obj: Mapping[str, Any], defs: Mapping[str, Any], values: list[Any]) -> list[dict[str, Any]]:
+    """The features of an object schema's properties that occur in ``values`` (the objects' values)."""
+    present = keys_present(values)
+    return [
+        _hf_feature(k, s, defs, values_of(values, k))
+        for k, s in obj.get("properties", {}).items()
+        if k in present
+    ]
 
 
 def _hf_license(spdx: str) -> str:

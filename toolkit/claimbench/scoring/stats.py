@@ -146,6 +146,19 @@ def _method(clusters: Sequence[Hashable] | None, paired: bool) -> str:
     return f"paired {kind}" if paired else kind
 
 
+def _estimate_and_resamples(
+    statistic: Statistic, n_items: int, clusters: Sequence[Hashable] | None, n_resamples: int, seed: int
+) -> tuple[float, np.ndarray]:
+    """``statistic`` on all ``n_items`` items, and on each of the ``n_resamples`` seeded resamples."""
+    estimate = float(statistic(np.arange(n_items, dtype=np.intp)))
+    values = np.fromiter(
+        (statistic(idx) for idx in _resamples(n_items, clusters, n_resamples, seed)),
+        dtype=float,
+        count=n_resamples,
+    )
+    return estimate, values
+
+
 def bootstrap_ci(
     statistic: Statistic,
     n_items: int,
@@ -172,12 +185,7 @@ def bootstrap_ci(
     method = _method(clusters, paired=False)
     if n_items == 0:
         return Interval(math.nan, math.nan, math.nan, n_resamples, confidence, method)
-    estimate = float(statistic(np.arange(n_items, dtype=np.intp)))
-    values = np.fromiter(
-        (statistic(idx) for idx in _resamples(n_items, clusters, n_resamples, seed)),
-        dtype=float,
-        count=n_resamples,
-    )
+    estimate, values = _estimate_and_resamples(statistic, n_items, clusters, n_resamples, seed)
     low, high = _percentile_bounds(values, confidence)
     return Interval(estimate, low, high, n_resamples, confidence, method)
 
@@ -212,16 +220,11 @@ def paired_bootstrap_diff(
     nan = math.nan
     if n_items == 0:
         return PairedDifference(nan, nan, nan, n_resamples, confidence, method, nan)
-    everything = np.arange(n_items, dtype=np.intp)
-    estimate = float(statistic_a(everything)) - float(statistic_b(everything))
-    diffs = np.fromiter(
-        (
-            float(statistic_a(idx)) - float(statistic_b(idx))
-            for idx in _resamples(n_items, clusters, n_resamples, seed)
-        ),
-        dtype=float,
-        count=n_resamples,
-    )
+
+    def difference(idx: NDArray[np.intp]) -> float:
+        return float(statistic_a(idx)) - float(statistic_b(idx))
+
+    estimate, diffs = _estimate_and_resamples(difference, n_items, clusters, n_resamples, seed)
     low, high = _percentile_bounds(diffs, confidence)
     valid = diffs[~np.isnan(diffs)]
     if math.isnan(estimate) or valid.size == 0:
