@@ -71,7 +71,7 @@ def _failed(exc: ClaimbenchError, *, note: str = "", problems_to: TextIO | None 
 
 def _not_a_dataset(path: Path) -> str | None:
     """Why ``path`` is not a dataset directory at all (missing, a file, no manifest), or ``None``."""
-    from claimbench.data.dataset import MANIFEST
+    from claimbench.data.layout import MANIFEST
 
     root = path.parent if path.name == MANIFEST else path
     if not root.exists():
@@ -114,7 +114,9 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _manifest(args: argparse.Namespace) -> int:
     """``claimbench manifest DIR``: recompute the checksums and counts, then validate (as ``validate``)."""
-    from claimbench.data.dataset import MANIFEST, refresh_manifest, validate_dataset
+    from claimbench.data.dataset import validate_dataset
+    from claimbench.data.layout import MANIFEST
+    from claimbench.data.write import refresh_manifest
 
     if (why := _not_a_dataset(args.path)) is not None:
         return _usage_error(why)
