@@ -25,9 +25,7 @@ from typing import Any
 
 from claimbench.checkers.base import contract_problems
 from claimbench.records import (
-    NUMERIC_CONSISTENCY,
-    SOURCE_AGREEMENT,
-    TASK_LABELS,
+    TASKS,
     Article,
     Attribution,
     Claim,
@@ -93,15 +91,22 @@ def sample_items(task: str, context: Context | None = None) -> list[Item]:
     """Items of ``task`` drawn from :func:`sample_context`."""
     context = context or sample_context()
     claims = list(context.claims.values())
-    if task == NUMERIC_CONSISTENCY:
+    info = TASKS.get(task)
+    if info is None:
+        raise AssertionError(f"unknown task {task!r}; a checker's task must be one of {sorted(TASKS)}")
+    if info.kind == "claim":
         return list(claims)
-    if task == SOURCE_AGREEMENT:
-        return [
-            Relation(id="kit-r1", claim_id="kit-c1", other_claim_id="kit-c3", label="disagree"),
-            Relation(id="kit-r2", claim_id="kit-c1", other_claim_id="kit-c2", label="unrelated"),
-            Relation(id="kit-r3", claim_id="kit-c6", other_article_id="kit-a1", label="discuss"),
-        ]
-    raise AssertionError(f"unknown task {task!r}; a checker's task must be one of {sorted(TASK_LABELS)}")
+    return [
+        Relation(id="kit-r1", claim_id="kit-c1", other_claim_id="kit-c3", label="disagree"),
+        Relation(id="kit-r2", claim_id="kit-c1", other_claim_id="kit-c2", label="unrelated"),
+        Relation(id="kit-r3", claim_id="kit-c6", other_article_id="kit-a1", label="discuss"),
+    ]
+
+
+def _judges_claims(checker: Any) -> bool:
+    """Whether ``checker``'s task judges claims (else relations), from the table of tasks."""
+    info = TASKS.get(checker.task)
+    return info is not None and info.kind == "claim"
 
 
 def _run(checker: Any, items: Sequence[Item], context: Context) -> list[Verdict]:
@@ -188,7 +193,7 @@ def check_unicode_and_long_text(checker: Any) -> None:
         _claim("kit-u2", long_text, "b", article),
     ]
     context = Context(articles={article.id: article}, claims={c.id: c for c in claims})
-    if checker.task == NUMERIC_CONSISTENCY:
+    if _judges_claims(checker):
         items: list[Item] = list(claims)
     else:
         items = [Relation(id="kit-ur1", claim_id="kit-u1", other_claim_id="kit-u2", label="unrelated")]
@@ -208,7 +213,7 @@ def check_item_without_quantities(checker: Any) -> None:
         _claim("kit-p2", "Rebels denied it", "rebels", article),
     ]
     context = Context(articles={article.id: article}, claims={c.id: c for c in claims})
-    if checker.task == NUMERIC_CONSISTENCY:
+    if _judges_claims(checker):
         items: list[Item] = list(claims)
     else:
         items = [Relation(id="kit-pr1", claim_id="kit-p1", other_claim_id="kit-p2", label="disagree")]
@@ -236,7 +241,7 @@ def check_failure_is_isolated(checker: Any) -> None:
     """A malformed item gets its own verdict (an error or a label) and does not change the others'."""
     context = sample_context()
     items = sample_items(checker.task, context)
-    if checker.task == NUMERIC_CONSISTENCY:
+    if _judges_claims(checker):
         bad: Item = Claim(
             id="kit-bad", text="12 km (7 miles)", article_id="kit-missing", span=(10_000, 10_015)
         )

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from claimbench.errors import ClaimbenchError
-from claimbench.records import TASK_LABELS, Context, Item, Verdict
+from claimbench.records import TASKS, Context, Item, Verdict
 
 
 class CheckerEnvironmentError(ClaimbenchError, RuntimeError):
@@ -97,12 +97,12 @@ def contract_problems(checker: object) -> list[str]:
         if not isinstance(value, str) or not value:
             problems.append(f"{attr} must be a non-empty string, got {value!r}")
     task = getattr(checker, "task")  # noqa: B009 - checked to exist above; the checker is any object
-    if task not in TASK_LABELS:
-        return [*problems, f"unknown task {task!r}; known tasks: {', '.join(TASK_LABELS)}"]
+    if task not in TASKS:
+        return [*problems, f"unknown task {task!r}; known tasks: {', '.join(TASKS)}"]
     labels = tuple(getattr(checker, "labels"))  # noqa: B009 - as above
     if not labels:
         problems.append("labels must not be empty")
-    elif unknown := sorted(set(labels) - set(TASK_LABELS[task])):
+    elif unknown := sorted(set(labels) - set(TASKS[task].labels)):
         problems.append(f"labels {unknown} are not in the {task} label set")
     if hasattr(checker, "fit") and not callable(getattr(checker, "fit")):  # noqa: B009
         problems.append("fit must be a method fit(items, context)")

@@ -17,7 +17,7 @@ from typing import Any, overload
 from claimbench import _json
 from claimbench.checkers.base import Checker, contract_problems, failed_verdict
 from claimbench.records import (
-    TASK_LABELS,
+    TASKS,
     Context,
     Evidence,
     Item,
@@ -165,7 +165,8 @@ def check_batch(checker: Checker, items: Sequence[Item], context: Context) -> li
             "the batch's verdicts cannot be matched to items"
         )
         return [_error(checker, item, message) for item in items]
-    labels = TASK_LABELS.get(str(checker.task), tuple(checker.labels))
+    info = TASKS.get(str(checker.task))
+    labels = info.labels if info is not None else tuple(checker.labels)
     out: list[Verdict] = []
     for item, verdict in zip(items, verdicts, strict=True):
         if not isinstance(verdict, Verdict):
