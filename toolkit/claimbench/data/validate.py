@@ -29,6 +29,9 @@ from claimbench.data.schema import Problem
 Indexed = dict[str, tuple[int, dict[str, Any]]]
 """Records by id, each with its line."""
 
+Check = Callable[[int, dict[str, Any]], Iterable[Problem]]
+"""A per-record check: the problems of one schema-valid record (given with its line)."""
+
 Keep = Callable[[str, dict[str, Any]], None]
 """What a caller of :func:`scan` does with each schema-valid record: called with the file key
 (``claims``, ``relations``) and the record, in file order."""
@@ -97,53 +100,57 @@ def scan(
         )
         finish("articles", digest, len(rows), read)
 
-    sources: dict[str, str | None] = {}
-    checked: list[Problem]
-    if "claims" in files:
-        read, digest, checked = [], hashlib.sha256(), []
+    def check_file(key: str, check: Check, also: Callable[[int, dict[str, Any]], None]) -> array[int]:
+        """Read and check one file of claims or relations record by record; the 64-bit hashes of its ids."""
+        read: list[Problem] = []
+        checked: list[Problem] = []
+        digest = hashlib.sha256()
         hashes, lines = array("q"), array("q")
-        references: Indexed = {}
         n_records = 0
-        for line, record in records("claims", read, digest):
+        for line, record in records(key, read, digest):
             n_records += 1
             if validate:
                 hashes.append(_id_hash(record["id"]))
                 lines.append(line)
-                checked.extend(claim_problems(line, record, articles, invalid["articles"], names["claims"]))
-                if (record.get("numeric_consistency") or {}).get("other_claim_ids"):
-                    others = record["numeric_consistency"]["other_claim_ids"]  # only what the check reads
-                    references[record["id"]] = (
-                        line,
-                        {"id": record["id"], "numeric_consistency": {"other_claim_ids": others}},
-                    )
+                checked.extend(check(line, record))
+            also(line, record)
             if keep is not None:
-                keep("claims", record)
-            if sources_needed and record["id"] not in sources:  # the first of a repeated id
-                sources[record["id"]] = (record.get("attribution") or {}).get("source_id")
-        _add_unrepeated(problems, checked, _duplicates(Path(names["claims"]), names["claims"], hashes, lines))
+                keep(key, record)
+        _add_unrepeated(problems, checked, _duplicates(Path(names[key]), names[key], hashes, lines))
+        finish(key, digest, n_records, read)
+        return hashes
+
+    sources: dict[str, str | None] = {}
+    references: Indexed = {}
+
+    def note_claim(line: int, record: dict[str, Any]) -> None:
+        """What later checks need of a claim: its cross-claim ids, and its source for the relations."""
+        others = (record.get("numeric_consistency") or {}).get("other_claim_ids")
+        if validate and others:  # only what the check reads, not the record
+            references[record["id"]] = (
+                line,
+                {"id": record["id"], "numeric_consistency": {"other_claim_ids": others}},
+            )
+        if sources_needed and record["id"] not in sources:  # the first of a repeated id
+            sources[record["id"]] = (record.get("attribution") or {}).get("source_id")
+
+    if "claims" in files:
+        hashes = check_file(
+            "claims",
+            lambda line, record: claim_problems(line, record, articles, invalid["articles"], names["claims"]),
+            note_claim,
+        )
         if references:  # ids compared as 64-bit hashes, like the duplicate check: no set of every id
             known = set(hashes.tolist()) | {_id_hash(i) for i in invalid["claims"]}
             problems.extend(_reference_problems(references, lambda i: _id_hash(i) in known, names["claims"]))
-        finish("claims", digest, n_records, read)
-
     if "relations" in files:
-        read, digest, checked = [], hashlib.sha256(), []
-        hashes, lines = array("q"), array("q")
-        n_records = 0
-        for line, record in records("relations", read, digest):
-            n_records += 1
-            if validate:
-                hashes.append(_id_hash(record["id"]))
-                lines.append(line)
-                checked.extend(
-                    relation_problems(line, record, sources, articles, invalid, names["relations"])
-                )
-            if keep is not None:
-                keep("relations", record)
-        _add_unrepeated(
-            problems, checked, _duplicates(Path(names["relations"]), names["relations"], hashes, lines)
+        check_file(
+            "relations",
+            lambda line, record: relation_problems(
+                line, record, sources, articles, invalid, names["relations"]
+            ),
+            lambda line, record: None,
         )
-        finish("relations", digest, n_records, read)
     elif manifest["counts"].get("relations", 0):
         problems.append(
             Problem(
