@@ -23,13 +23,15 @@ import warnings
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any, TypedDict, TypeVar
 
 import numpy as np
 
 from claimbench._io import write_text
 from claimbench.data.dataset import Dataset
 from claimbench.records import Claim, Relation
+
+_K = TypeVar("_K")
 
 NONE = "(none)"
 """The category of a field left empty (no attribution, no reporting verb)."""
@@ -83,6 +85,20 @@ class Matching:
     matched: int
     only_a: tuple[str, ...]
     only_b: tuple[str, ...]
+
+    @classmethod
+    def of(
+        cls, kind: str, a: Mapping[_K, Claim | Relation], b: Mapping[_K, Claim | Relation], matched: int
+    ) -> Matching:
+        """The matching of two annotations' records of ``kind``, keyed alike: the ids found in one only."""
+        return cls(
+            kind,
+            len(a),
+            len(b),
+            matched,
+            tuple(r.id for k, r in a.items() if k not in b),
+            tuple(r.id for k, r in b.items() if k not in a),
+        )
 
 
 @dataclass(frozen=True)
@@ -349,16 +365,7 @@ def compare_datasets(
     """Agreement of annotation ``b`` with annotation ``a`` of the same articles, field by field."""
     claims_a, claims_b = _claims_by_key(a), _claims_by_key(b)
     keys = [k for k in claims_a if k in claims_b]
-    matching = [
-        Matching(
-            "claims",
-            len(claims_a),
-            len(claims_b),
-            len(keys),
-            tuple(c.id for k, c in claims_a.items() if k not in claims_b),
-            tuple(c.id for k, c in claims_b.items() if k not in claims_a),
-        )
-    ]
+    matching = [Matching.of("claims", claims_a, claims_b, len(keys))]
     settings: _Settings = {"seed": seed, "resamples": resamples, "confidence": confidence}
     fields: list[FieldAgreement] = []
 
@@ -535,14 +542,7 @@ def _relations(
                     rb.rationale,
                 )
             )
-    matching = Matching(
-        "relations",
-        len(rels_a),
-        len(rels_b),
-        len(stance),
-        tuple(r.id for k, r in rels_a.items() if k not in rels_b),
-        tuple(r.id for k, r in rels_b.items() if k not in rels_a),
-    )
+    matching = Matching.of("relations", rels_a, rels_b, len(stance))
     return related, stance, matching
 
 
