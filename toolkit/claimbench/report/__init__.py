@@ -1,6 +1,7 @@
 """Reports of a finished benchmark run: the :class:`Report` model and its JSON, Markdown and HTML forms."""
 
 from claimbench.report.model import (
+    FORMAT_VERSION,
     ArticleView,
     CheckerRun,
     ClaimMark,
@@ -12,10 +13,12 @@ from claimbench.report.model import (
     Prediction,
     ReliabilityBin,
     Report,
+    ReportVersionError,
     TaskScores,
 )
 
 __all__ = [
+    "FORMAT_VERSION",
     "ArticleView",
     "CheckerRun",
     "ClaimMark",
@@ -27,5 +30,6 @@ __all__ = [
     "Prediction",
     "ReliabilityBin",
     "Report",
+    "ReportVersionError",
     "TaskScores",
 ]
