@@ -21,15 +21,17 @@ import json
 import pickle
 import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
-from claimbench.checkers.base import contract_problems
+from claimbench.checkers.base import can_fit, contract_message, contract_problems
 from claimbench.records import (
     TASKS,
     Article,
     Attribution,
     Claim,
     Context,
+    GoldLabel,
     Item,
     Quantity,
     Relation,
@@ -133,7 +135,7 @@ def check_attributes(checker: Any) -> None:
     (:func:`claimbench.checkers.base.contract_problems`).
     """
     problems = contract_problems(checker)
-    assert not problems, f"{type(checker).__name__}: {'; '.join(problems)}"
+    assert not problems, f"{type(checker).__name__}: {contract_message(problems)}"
     params = checker.get_params()
     assert isinstance(params, dict), "get_params() must return a dict of constructor arguments"
 
@@ -254,6 +256,56 @@ def check_failure_is_isolated(checker: Any) -> None:
     assert [*mixed[:1], *mixed[2:]] == alone, "a malformed item changed the verdicts of the others"
 
 
+def labelled_sample_items(task: str, context: Context | None = None) -> list[Item]:
+    """:func:`sample_items` with a gold label on every item (claims cycle through the task's labels):
+    what :func:`check_fit` fits on."""
+    items = sample_items(task, context)
+    if task != NUMERIC_CONSISTENCY:
+        return items
+    labels = TASK_LABELS[task]
+    return [
+        replace(c, numeric_consistency=GoldLabel(labels[i % len(labels)], "conformance kit"))
+        for i, c in enumerate(items)
+        if isinstance(c, Claim)
+    ]
+
+
+def check_fit(checker: Any) -> None:
+    """Where a checker has the optional ``fit(items, context)``: fitting returns the checker itself
+    (a run fits it in place and judges with it), leaves items and context as they were, and the fitted
+    checker judges well-formed verdicts, deterministically, and identically once pickled (to run in
+    worker processes). A checker without ``fit`` passes.
+
+    The checker is fitted on a copy, on :func:`labelled_sample_items`. A checker may refuse a sample
+    too small to learn from by raising (a run reports that as a failed fit); what it accepts, it must
+    honour.
+    """
+    if not can_fit(checker):
+        return
+    context = sample_context()
+    items = labelled_sample_items(checker.task, context)
+    before = (
+        copy.deepcopy(items),
+        copy.deepcopy(dict(context.claims)),
+        copy.deepcopy(dict(context.articles)),
+    )
+    fitted = copy.deepcopy(checker)
+    try:
+        returned = fitted.fit(items, context)
+    except Exception:  # noqa: BLE001 - refusing this tiny sample is allowed; see the docstring
+        return
+    assert returned is fitted, (
+        f"fit must return the checker itself (return self), got {type(returned).__name__}: a run fits "
+        "the checker in place and judges with it"
+    )
+    assert before == (items, dict(context.claims), dict(context.articles)), (
+        "fit() modified its items or context"
+    )
+    check_verdicts_well_formed(fitted)
+    check_deterministic(fitted)
+    check_picklable(fitted)
+
+
 def check_params_round_trip(checker: Any) -> None:
     """``type(checker)(**checker.get_params())`` rebuilds an equivalent checker (scikit-learn's clone)."""
     params = checker.get_params()
@@ -276,6 +328,7 @@ CHECKS: tuple[Check, ...] = (
     check_picklable,
     check_failure_is_isolated,
     check_params_round_trip,
+    check_fit,
 )
 """Every conformance check, in the order :func:`check_checker` runs them."""
 

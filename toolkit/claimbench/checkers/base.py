@@ -5,9 +5,10 @@ anything. :class:`BaseChecker` is an optional convenience that supplies ``get_pa
 error handling that the conformance kit (:mod:`claimbench.testing`) demands.
 
 The contract is enforced in one place: :func:`contract_problems` is what the registry (when it loads a
-checker), the engines (before they run one) and the conformance kit all ask; :func:`fit_checker` is the one
-way a run fits one (``fit`` is optional); :func:`failure_message` and :func:`failed_verdict` are the one
-form of a per-item failure, whether the checker itself or an engine caught it.
+checker), the engines (before they run one) and the conformance kit all ask, and :func:`contract_message`
+is how each words what it found; :func:`fit_checker` is the one way a run fits one (``fit`` is optional,
+:class:`FittableChecker`); :func:`failure_message` and :func:`failed_verdict` are the one form of a
+per-item failure, whether the checker itself or an engine caught it.
 """
 
 from __future__ import annotations
@@ -112,6 +113,12 @@ def contract_problems(checker: object) -> list[str]:
     return problems
 
 
+def contract_message(problems: Sequence[str]) -> str:
+    """The one wording of a broken contract (:func:`contract_problems`), wherever it is found: the
+    registry's refusal, an engine's error verdicts and the conformance kit's assertion."""
+    return f"checker breaks the Checker contract: {'; '.join(problems)}"
+
+
 def can_fit(checker: Checker) -> bool:
     """Whether ``checker`` has the optional ``fit(items, context)`` of the contract."""
     return isinstance(checker, FittableChecker) and callable(checker.fit)
@@ -130,16 +137,26 @@ def failure_message(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def failed_verdict(item_id: str, checker: str, version: str, failure: BaseException | str) -> Verdict:
+def failed_verdict(
+    item_id: str,
+    checker: str,
+    version: str,
+    failure: BaseException | str,
+    *,
+    environment: bool = False,
+) -> Verdict:
     """The error verdict of checker ``checker`` (at ``version``) for one item: ``failure`` is the exception
     the item raised, or a message.
 
-    A :class:`CheckerEnvironmentError` is marked ``environment=True`` (counted apart, never cached).
+    A :class:`CheckerEnvironmentError` is marked ``environment=True`` (counted apart, never cached), and
+    so is any failure the caller knows to be the machine's (``environment=True``: a model that could not
+    be loaded, whatever the exception).
     """
     if isinstance(failure, BaseException):
-        message, environment = failure_message(failure), isinstance(failure, CheckerEnvironmentError)
+        message = failure_message(failure)
+        environment = environment or isinstance(failure, CheckerEnvironmentError)
     else:
-        message, environment = failure, False
+        message = failure
     return Verdict.failed(item_id, checker, version, message, environment=environment)
 
 

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from claimbench.checkers.base import failed_verdict
 from claimbench.records import (
     NUMERIC_CONSISTENCY,
     Context,
@@ -184,7 +185,7 @@ class PriorBaseline:
         priors = self.priors_
         if priors is None:
             return [
-                Verdict.failed(
+                failed_verdict(
                     item.id,
                     self.name,
                     self.version,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields
 from typing import Any, overload
 
 from claimbench import _json
-from claimbench.checkers.base import Checker, contract_problems, failed_verdict
+from claimbench.checkers.base import Checker, contract_message, contract_problems, failed_verdict
 from claimbench.records import (
     TASKS,
     Context,
@@ -151,7 +151,7 @@ def check_batch(checker: Checker, items: Sequence[Item], context: Context) -> li
         return []
     if problems := contract_problems(checker):
         name, version = getattr(checker, "name", type(checker).__name__), getattr(checker, "version", "")
-        message = f"checker breaks the Checker contract: {'; '.join(problems)}"
+        message = contract_message(problems)
         return [failed_verdict(item.id, str(name), str(version), message) for item in items]
     try:
         verdicts = list(checker.check(items, context))
