@@ -260,14 +260,15 @@ def labelled_sample_items(task: str, context: Context | None = None) -> list[Ite
     """:func:`sample_items` with a gold label on every item (claims cycle through the task's labels):
     what :func:`check_fit` fits on."""
     items = sample_items(task, context)
-    if task != NUMERIC_CONSISTENCY:
-        return items
-    labels = TASK_LABELS[task]
-    return [
-        replace(c, numeric_consistency=GoldLabel(labels[i % len(labels)], "conformance kit"))
-        for i, c in enumerate(items)
-        if isinstance(c, Claim)
-    ]
+    info = TASKS[task]  # sample_items refused any other task
+    if info.kind != "claim":
+        return items  # relations carry their label
+    labels, field = info.labels, info.gold_field[0]  # a claim's gold is a GoldLabel field
+
+    def gold(i: int) -> dict[str, Any]:
+        return {field: GoldLabel(labels[i % len(labels)], "conformance kit")}
+
+    return [replace(c, **gold(i)) for i, c in enumerate(items) if isinstance(c, Claim)]
 
 
 def check_fit(checker: Any) -> None:
