@@ -34,7 +34,7 @@ from typing import Any  # noqa: E402
 
 from claimbench.checkers.registry import discover  # noqa: E402
 from claimbench.data.adapters import emergent, nli, perspectrum  # noqa: E402
-from claimbench.data.dataset import write_dataset  # noqa: E402
+from claimbench.data.write import write_dataset  # noqa: E402
 from claimbench.records import SOURCE_AGREEMENT, Claim, Relation  # noqa: E402
 from claimbench.run.runner import run  # noqa: E402
 from claimbench.run.spec import BenchmarkSpec, BootstrapSpec, CheckerSpec, DatasetSpec, RunSettings  # noqa: E402

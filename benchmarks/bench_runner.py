@@ -35,7 +35,8 @@ from typing import Any
 
 from claimbench.checkers.base import Checker
 from claimbench.checkers.registry import discover
-from claimbench.data.dataset import Dataset, load_dataset, write_dataset
+from claimbench.data.dataset import Dataset, load_dataset
+from claimbench.data.write import write_dataset
 from claimbench.records import NUMERIC_CONSISTENCY, Article, Claim, Context, Item
 from claimbench.report.model import Report
 from claimbench.run.engines import batched

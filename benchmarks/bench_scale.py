@@ -131,7 +131,7 @@ def perturb(text: str, rng: random.Random) -> tuple[str, bool]:
 
 def write_corpus(root: Path, n: int, pool: Sequence[Template], seed: int = 0) -> Path:
     """The first ``n`` synthetic claims as a dataset directory (claims.jsonl and a manifest)."""
-    from claimbench.data.dataset import update_manifest
+    from claimbench.data.write import update_manifest
 
     rng = random.Random(seed)
     root.mkdir(parents=True, exist_ok=True)

@@ -52,7 +52,7 @@ def write_dataset(root: Path, copies: int) -> int:
     """The Mosul article ``copies`` times over as one article, with its claims at every copy; returns
     the number of claims."""
     sys.path.insert(0, str(ROOT / "toolkit"))
-    from claimbench.data.dataset import update_manifest
+    from claimbench.data.write import update_manifest
 
     root.mkdir(parents=True, exist_ok=True)
     article = json.loads((SOURCE / "articles.jsonl").read_text(encoding="utf-8").splitlines()[0])

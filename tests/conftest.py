@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from claimbench.data.dataset import update_manifest
+from claimbench.data.write import update_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

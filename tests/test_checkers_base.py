@@ -10,13 +10,16 @@ from claimbench.checkers.base import (
     BaseChecker,
     CheckerEnvironmentError,
     can_fit,
+    contract_message,
     contract_problems,
     failed_verdict,
     failure_message,
     fit_checker,
 )
+from claimbench.checkers.registry import _describe
 from claimbench.records import NUMERIC_LABELS, Claim, Context, Item, Verdict
 from claimbench.run.engines import check_batch
+from claimbench.testing import check_attributes
 
 
 class Plain(BaseChecker):
@@ -101,6 +104,9 @@ def test_failed_verdict_marks_environment_errors() -> None:
     assert env.environment
     plain = failed_verdict("c1", "plain", "1", "a message")
     assert (plain.error, plain.environment, plain.label) == ("a message", False, None)
+    unloaded = failed_verdict("c1", "plain", "1", OSError("cannot read model.skops"), environment=True)
+    assert (unloaded.error, unloaded.environment) == ("OSError: cannot read model.skops", True)
+    assert not failed_verdict("c1", "plain", "1", ValueError("item")).environment
 
 
 def test_the_checker_and_the_engine_report_a_failure_alike() -> None:
@@ -128,3 +134,19 @@ def test_the_engine_does_not_run_a_checker_that_breaks_the_contract() -> None:
     verdicts = check_batch(BadLabels(), _claims("a", "b"), Context())  # type: ignore[arg-type]
     assert [v.item_id for v in verdicts] == ["a", "b"]
     assert all(v.error is not None and "breaks the Checker contract" in v.error for v in verdicts)
+
+
+def test_the_registry_the_engine_and_the_kit_word_a_broken_contract_alike() -> None:
+    """One validation and one wording: what each of the three says contains the same sentence."""
+    wording = contract_message(contract_problems(BadLabels()))
+    assert wording == (
+        "checker breaks the Checker contract: labels ['agree'] are not in the numeric_consistency label set"
+    )
+    with pytest.raises(TypeError) as refused:
+        _describe("bad", BadLabels, "test")
+    assert str(refused.value) == wording
+    (verdict,) = check_batch(BadLabels(), _claims("a"), Context())
+    assert verdict.error == wording
+    with pytest.raises(AssertionError) as failed:
+        check_attributes(BadLabels())
+    assert wording in str(failed.value)

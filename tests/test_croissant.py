@@ -17,7 +17,8 @@ import pytest
 
 from claimbench._io import sha256_file
 from claimbench.cli import main
-from claimbench.data.dataset import load_dataset, update_manifest
+from claimbench.data.dataset import load_dataset
+from claimbench.data.write import update_manifest
 from claimbench.publish.croissant import (
     CONFORMS_TO,
     CONTEXT,

@@ -15,16 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from claimbench import Claim, DatasetError, load_dataset, validate_dataset
-from claimbench.data.dataset import (
-    MAX_FILE_BYTES_ENV,
-    cluster_of,
-    data_checksum,
-    open_stream,
-    read_manifest_text,
-    update_manifest,
-    write_dataset,
-)
-from claimbench.records import NUMERIC_CONSISTENCY, SOURCE_AGREEMENT
+from claimbench.data.dataset import data_checksum, open_stream, read_manifest_text
+from claimbench.data.layout import MAX_FILE_BYTES_ENV
+from claimbench.data.write import update_manifest, write_dataset
+from claimbench.records import NUMERIC_CONSISTENCY, SOURCE_AGREEMENT, cluster_of
 from claimbench.text.quantities import unit_registry
 from tests.conftest import tiny_records, write_records
 
@@ -374,18 +368,18 @@ def test_a_unit_the_numeric_checker_reads_is_valid(tmp_path: Path, unit: str) ->
 
 def test_validation_and_the_numeric_checker_share_one_unit_registry(monkeypatch: pytest.MonkeyPatch) -> None:
     """A unit the checker's registry refuses is refused by validation: there is no second registry."""
-    from claimbench.data import dataset as dataset_module
+    from claimbench.data import validate as validate_module
 
     class Refusing:
         def parse_units(self, unit: str) -> None:
             raise ValueError(unit)
 
-    dataset_module._unit_problem.cache_clear()
+    validate_module._unit_problem.cache_clear()
     monkeypatch.setattr("claimbench.text.quantities.unit_registry", lambda: Refusing())
     try:
-        assert "not a unit pint understands" in (dataset_module._unit_problem("meter") or "")
+        assert "not a unit pint understands" in (validate_module._unit_problem("meter") or "")
     finally:
-        dataset_module._unit_problem.cache_clear()
+        validate_module._unit_problem.cache_clear()
 
 
 def test_one_checksum_and_one_cluster_rule(tiny_dataset: Path) -> None:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from claimbench.cli import main
-from claimbench.data.dataset import load_dataset, update_manifest
+from claimbench.data.dataset import load_dataset
+from claimbench.data.write import update_manifest
 from claimbench.publish.datasheet import (
     BEGIN,
     END,

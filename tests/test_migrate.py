@@ -13,9 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from claimbench.cli import main
-from claimbench.data.dataset import DatasetError, load_dataset, open_stream, update_manifest
+from claimbench.data.dataset import DatasetError, load_dataset, open_stream
 from claimbench.data.migrate import migrate_claim, migrate_dataset, time_qualifier
 from claimbench.data.schema import SCHEMA_VERSION
+from claimbench.data.write import update_manifest
 from claimbench.records import TIME_QUALIFIERS, claim_from_json, to_json
 from tests.conftest import tiny_records, write_records
 

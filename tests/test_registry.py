@@ -69,6 +69,12 @@ def _every_registered_checker() -> list[Any]:
 def test_the_conformance_kit_covers_every_builtin() -> None:
     names = {c.name for c in _every_registered_checker()}
     assert {discover().create(name).name for name in BUILTINS} <= names
+    assert "numeric-sanity" in names  # issue 16: the kit once skipped NumericSanityChecker
+
+
+@needs_plugin
+def test_the_conformance_kit_covers_the_example_plugin() -> None:
+    assert "example-digits" in {c.name for c in _every_registered_checker()}
 
 
 @parametrize_with_checks(_every_registered_checker())

@@ -10,7 +10,7 @@ import pytest
 
 from claimbench.cli import main
 from claimbench.report.compare import ComparisonTable, MetricChange, compare_reports, render_compare
-from claimbench.report.model import Estimate, Report
+from claimbench.report.model import FORMAT_VERSION, Estimate, Report
 from tests.report_fixtures import est, sample_report, with_metric
 
 NUMERIC = ("mosul-2016", "numeric_consistency")
@@ -170,3 +170,27 @@ def test_cli_exits_2_without_a_report_and_1_for_an_invalid_one(
     err = capsys.readouterr().err
     assert "empty" in err
     assert "broken" in err
+
+
+def test_cli_compares_an_older_report_and_refuses_a_newer_one(
+    base: Report, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A report.json from before ``format_version`` existed compares as before; one in a newer format is
+    exit 1 with a message telling the user to upgrade (not a list of schema errors)."""
+    run_a = _save(base, tmp_path / "a")
+    older = tmp_path / "older"
+    older.mkdir()
+    data = base.to_dict()
+    del data["format_version"]
+    (older / "report.json").write_text(json.dumps(data), encoding="utf-8")
+    assert main(["compare", str(older), str(run_a), "--fail-on-regression"]) == 0
+    capsys.readouterr()
+    newer = tmp_path / "newer"
+    newer.mkdir()
+    data["format_version"] = FORMAT_VERSION + 1
+    (newer / "report.json").write_text(json.dumps(data), encoding="utf-8")
+    assert main(["compare", str(run_a), str(newer)]) == 1
+    err = capsys.readouterr().err
+    assert f"{newer / 'report.json'}: report format version {FORMAT_VERSION + 1}" in err
+    assert "upgrade claimbench" in err
+    assert "not a valid report" not in err

@@ -19,8 +19,9 @@ from jsonschema import Draft202012Validator
 from claimbench.checkers.baseline import MajorityBaseline
 from claimbench.checkers.registry import CheckerInfo, Registry
 from claimbench.cli import main
-from claimbench.data.dataset import load_dataset, write_dataset
+from claimbench.data.dataset import load_dataset
 from claimbench.data.schema import load_schema
+from claimbench.data.write import write_dataset
 from claimbench.records import (
     NUMERIC_CONSISTENCY,
     NUMERIC_LABELS,

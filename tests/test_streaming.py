@@ -26,10 +26,10 @@ from claimbench.data.dataset import (
     iter_items,
     load_dataset,
     open_stream,
-    update_manifest,
     validate_dataset,
     validate_stream,
 )
+from claimbench.data.write import update_manifest
 from claimbench.records import NUMERIC_CONSISTENCY, SOURCE_AGREEMENT, TASK_LABELS, Evidence, Verdict
 from claimbench.report.json import predictions_csv, write_report
 from claimbench.report.model import Prediction, Report

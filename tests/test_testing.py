@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import pytest
 
 from claimbench.checkers import BaseChecker
-from claimbench.records import NUMERIC_LABELS, Context, Item, Verdict
+from claimbench.records import NUMERIC_CONSISTENCY, NUMERIC_LABELS, Context, Item, Verdict, gold_label
 from claimbench.testing import (
     CHECKS,
     check_attributes,
@@ -17,10 +17,12 @@ from claimbench.testing import (
     check_deterministic,
     check_empty_batch,
     check_failure_is_isolated,
+    check_fit,
     check_inputs_not_mutated,
     check_params_round_trip,
     check_picklable,
     check_verdicts_well_formed,
+    labelled_sample_items,
     parametrize_with_checks,
 )
 
@@ -87,6 +89,45 @@ class Batchy(Good):
         return [Verdict(i.id, self.name, self.version, label) for i in items]
 
 
+class Fits(Good):
+    """Learns the most frequent gold label: a good fittable checker."""
+
+    def __init__(self, score: float = 0.7) -> None:
+        super().__init__(score)
+        self.label_: str | None = None
+
+    def fit(self, items: Sequence[Item], context: Context) -> Fits:
+        golds = [g for i in items if (g := gold_label(self.task, i)) is not None]
+        self.label_ = max(sorted(set(golds)), key=golds.count)
+        return self
+
+    def check_one(self, item: Item, context: Context) -> Verdict:
+        verdict = super().check_one(item, context)
+        return Verdict(item.id, self.name, self.version, self.label_ or verdict.label, score=self.score)
+
+
+class FitsACopy(Fits):
+    def fit(self, items: Sequence[Item], context: Context) -> Fits:
+        return Fits(self.score).fit(items, context)  # the run's checker stays unfitted
+
+
+class FitsAndMutates(Fits):
+    def fit(self, items: Sequence[Item], context: Context) -> Fits:
+        context.claims.pop(next(iter(context.claims)), None)  # type: ignore[attr-defined]
+        return super().fit(items, context)
+
+
+class FitsToAnUnknownLabel(Fits):
+    def fit(self, items: Sequence[Item], context: Context) -> Fits:
+        self.label_ = "agree"
+        return self
+
+
+class RefusesTinyData(Fits):
+    def fit(self, items: Sequence[Item], context: Context) -> Fits:
+        raise ValueError(f"need at least 1000 items, got {len(items)}")
+
+
 def test_a_good_checker_passes() -> None:
     check_checker(Good())
 
@@ -112,6 +153,9 @@ def test_parametrize_makes_one_case_per_check() -> None:
         (Unpicklable(), check_picklable, "cannot be pickled"),
         (RenamedParam(), check_attributes, "score"),
         (Batchy(), check_failure_is_isolated, "changed the verdicts"),
+        (FitsACopy(), check_fit, "fit must return the checker itself"),
+        (FitsAndMutates(), check_fit, "fit() modified"),
+        (FitsToAnUnknownLabel(), check_fit, "not declared"),
     ],
 )
 def test_the_kit_catches_broken_checkers(checker: Good, check: object, message: str) -> None:
@@ -129,3 +173,17 @@ def test_empty_batch_and_check_checker_names_the_rule() -> None:
     check_empty_batch(Good())
     with pytest.raises(AssertionError, match="fails check_deterministic"):
         check_checker(Random())
+
+
+def test_a_fittable_checker_passes_and_is_fitted_on_a_copy() -> None:
+    checker = Fits()
+    check_checker(checker)
+    assert checker.label_ is None  # the kit fitted a copy: the checker handed in is as it was
+    items = labelled_sample_items(NUMERIC_CONSISTENCY)
+    assert all(gold_label(NUMERIC_CONSISTENCY, i) in NUMERIC_LABELS for i in items)
+    assert len({gold_label(NUMERIC_CONSISTENCY, i) for i in items}) == len(NUMERIC_LABELS)
+
+
+def test_fit_may_refuse_a_sample_too_small_and_no_fit_is_fine() -> None:
+    check_fit(RefusesTinyData())
+    check_fit(Good())

@@ -7,11 +7,11 @@ indices) into the article text.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal
 
 Span = tuple[int, int]
 """A half-open ``[start, end)`` code-point offset range into an article's text."""
@@ -25,10 +25,6 @@ NUMERIC_LABELS: tuple[str, ...] = ("consistent", "inconsistent", "not_applicable
 STANCE_LABELS: tuple[str, ...] = ("agree", "disagree", "discuss", "unrelated")
 """Labels of the source-agreement task: the FNC-1 label set, so external benchmarks share it."""
 
-TASK_LABELS: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {NUMERIC_CONSISTENCY: NUMERIC_LABELS, SOURCE_AGREEMENT: STANCE_LABELS}
-)
-"""Every task claimbench scores, with its label set."""
 
 QUALIFIERS: tuple[str, ...] = (
     "exact",
@@ -420,10 +416,132 @@ def relation_from_json(data: Mapping[str, Any]) -> Relation:
     )
 
 
+def cluster_of(item_id: str, article_id: str | None, other_article_id: str | None = None) -> str:
+    """The cluster an item is resampled with: the article it belongs to, by one rule everywhere.
+
+    A relation's other article when it names one, else its claim's article (for a claim, its own), else
+    the item's own id (an item with no article is a cluster of one).
+    """
+    if other_article_id is not None:
+        return other_article_id
+    if article_id is not None:
+        return article_id
+    return item_id
+
+
+ItemKind = Literal["claim", "relation"]
+"""The record kinds (schema names) a task's items can be."""
+
+
+@dataclass(frozen=True, slots=True)
+class TaskInfo:
+    """One task claimbench scores: what its items are, where they are read from, and how they are scored.
+
+    Every module that needs to know about a task reads it here (:data:`TASKS`) instead of testing the
+    task's name, so a new task is one more row.
+    """
+
+    name: str
+    kind: ItemKind
+    """The record kind of its items: ``claim`` (a :class:`Claim`) or ``relation`` (a :class:`Relation`)."""
+    file: str
+    """The manifest ``files`` key of the file its items are read from (``claims``, ``relations``)."""
+    labels: tuple[str, ...]
+    """Its label set, in the order scores and confusion matrices use."""
+    gold_field: tuple[str, ...]
+    """Where an item's gold label is, as field names from its record (``numeric_consistency.label``);
+    an item missing any of them carries none and is not scored."""
+    null_label: str
+    """The label that means "nothing to report": what an unfitted baseline predicts."""
+    fnc1_score: bool = False
+    """Whether it is also scored by FNC-1's weighted points (a stance task with the FNC-1 labels)."""
+    label_mapping: bool = False
+    """Whether a dataset's ``label_mapping`` (an external corpus's labels mapped onto these) narrows the
+    labels its macro-F1 averages over."""
+
+    def gold(self, record: Mapping[str, Any]) -> str | None:
+        """The gold label in a JSON record of this task's kind, or ``None`` when it carries none."""
+        value: Any = record
+        for name in self.gold_field:
+            value = value.get(name) if isinstance(value, Mapping) else None
+            if value is None:
+                return None
+        return str(value)
+
+    def gold_of(self, item: Item) -> str | None:
+        """The gold label of a record object, or ``None`` (none given, or an item of another kind)."""
+        if _KIND_OF.get(type(item)) != self.kind:
+            return None
+        value: Any = item
+        for name in self.gold_field:
+            value = getattr(value, name, None)
+            if value is None:
+                return None
+        return str(value)
+
+    def cluster(self, record: Mapping[str, Any], article_of_claim: Callable[[str], str | None]) -> str:
+        """:func:`cluster_of` for a JSON record of this task's kind; ``article_of_claim`` gives the article
+        of the claim a relation points at (``None`` when it has none or is not known)."""
+        if self.kind == "claim":
+            return cluster_of(record["id"], record.get("article_id"))
+        other = record.get("other_article_id")
+        article = article_of_claim(record["claim_id"]) if other is None else None
+        return cluster_of(record["id"], article, other)
+
+    def item(self, record: Mapping[str, Any]) -> Item:
+        """The record object of a validated JSON record of this task's kind."""
+        return claim_from_json(record) if self.kind == "claim" else relation_from_json(record)
+
+
+_KIND_OF: Mapping[type, ItemKind] = MappingProxyType({Claim: "claim", Relation: "relation"})
+
+
+def item_cluster(item: Item, claims: Mapping[str, Claim]) -> str:
+    """:func:`cluster_of` for a record object: a relation's claim is looked up in ``claims``."""
+    if isinstance(item, Relation):
+        claim = claims.get(item.claim_id) if item.other_article_id is None else None
+        return cluster_of(item.id, claim.article_id if claim is not None else None, item.other_article_id)
+    return cluster_of(item.id, item.article_id)
+
+
+TASKS: Mapping[str, TaskInfo] = MappingProxyType(
+    {
+        NUMERIC_CONSISTENCY: TaskInfo(
+            name=NUMERIC_CONSISTENCY,
+            kind="claim",
+            file="claims",
+            labels=NUMERIC_LABELS,
+            gold_field=("numeric_consistency", "label"),
+            null_label="consistent",
+        ),
+        SOURCE_AGREEMENT: TaskInfo(
+            name=SOURCE_AGREEMENT,
+            kind="relation",
+            file="relations",
+            labels=STANCE_LABELS,
+            gold_field=("label",),
+            null_label="unrelated",
+            fnc1_score=True,
+            label_mapping=True,
+        ),
+    }
+)
+"""Every task claimbench scores, by name: the one table of tasks (see :class:`TaskInfo`)."""
+
+TASK_LABELS: Mapping[str, tuple[str, ...]] = MappingProxyType({t.name: t.labels for t in TASKS.values()})
+"""Task → its label set, read from :data:`TASKS` (``TASKS[task].labels``; kept for the modules that
+still read it)."""
+
+
+def task_info(task: str) -> TaskInfo:
+    """The row of :data:`TASKS` for ``task``; :class:`ValueError` naming the known tasks for any other."""
+    try:
+        return TASKS[task]
+    except KeyError:
+        raise ValueError(f"unknown task {task!r}; known: {', '.join(TASKS)}") from None
+
+
 def gold_label(task: str, item: Item) -> str | None:
     """The gold label of ``item`` for ``task``, or ``None`` when the item carries none."""
-    if task == NUMERIC_CONSISTENCY and isinstance(item, Claim):
-        return item.numeric_consistency.label if item.numeric_consistency else None
-    if task == SOURCE_AGREEMENT and isinstance(item, Relation):
-        return item.label
-    return None
+    info = TASKS.get(task)
+    return info.gold_of(item) if info is not None else None

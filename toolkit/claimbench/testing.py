@@ -21,17 +21,17 @@ import json
 import pickle
 import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
-from claimbench.checkers.base import contract_problems
+from claimbench.checkers.base import can_fit, contract_message, contract_problems
 from claimbench.records import (
-    NUMERIC_CONSISTENCY,
-    SOURCE_AGREEMENT,
-    TASK_LABELS,
+    TASKS,
     Article,
     Attribution,
     Claim,
     Context,
+    GoldLabel,
     Item,
     Quantity,
     Relation,
@@ -93,15 +93,22 @@ def sample_items(task: str, context: Context | None = None) -> list[Item]:
     """Items of ``task`` drawn from :func:`sample_context`."""
     context = context or sample_context()
     claims = list(context.claims.values())
-    if task == NUMERIC_CONSISTENCY:
+    info = TASKS.get(task)
+    if info is None:
+        raise AssertionError(f"unknown task {task!r}; a checker's task must be one of {sorted(TASKS)}")
+    if info.kind == "claim":
         return list(claims)
-    if task == SOURCE_AGREEMENT:
-        return [
-            Relation(id="kit-r1", claim_id="kit-c1", other_claim_id="kit-c3", label="disagree"),
-            Relation(id="kit-r2", claim_id="kit-c1", other_claim_id="kit-c2", label="unrelated"),
-            Relation(id="kit-r3", claim_id="kit-c6", other_article_id="kit-a1", label="discuss"),
-        ]
-    raise AssertionError(f"unknown task {task!r}; a checker's task must be one of {sorted(TASK_LABELS)}")
+    return [
+        Relation(id="kit-r1", claim_id="kit-c1", other_claim_id="kit-c3", label="disagree"),
+        Relation(id="kit-r2", claim_id="kit-c1", other_claim_id="kit-c2", label="unrelated"),
+        Relation(id="kit-r3", claim_id="kit-c6", other_article_id="kit-a1", label="discuss"),
+    ]
+
+
+def _judges_claims(checker: Any) -> bool:
+    """Whether ``checker``'s task judges claims (else relations), from the table of tasks."""
+    info = TASKS.get(checker.task)
+    return info is not None and info.kind == "claim"
 
 
 def _run(checker: Any, items: Sequence[Item], context: Context) -> list[Verdict]:
@@ -128,7 +135,7 @@ def check_attributes(checker: Any) -> None:
     (:func:`claimbench.checkers.base.contract_problems`).
     """
     problems = contract_problems(checker)
-    assert not problems, f"{type(checker).__name__}: {'; '.join(problems)}"
+    assert not problems, f"{type(checker).__name__}: {contract_message(problems)}"
     params = checker.get_params()
     assert isinstance(params, dict), "get_params() must return a dict of constructor arguments"
 
@@ -188,7 +195,7 @@ def check_unicode_and_long_text(checker: Any) -> None:
         _claim("kit-u2", long_text, "b", article),
     ]
     context = Context(articles={article.id: article}, claims={c.id: c for c in claims})
-    if checker.task == NUMERIC_CONSISTENCY:
+    if _judges_claims(checker):
         items: list[Item] = list(claims)
     else:
         items = [Relation(id="kit-ur1", claim_id="kit-u1", other_claim_id="kit-u2", label="unrelated")]
@@ -208,7 +215,7 @@ def check_item_without_quantities(checker: Any) -> None:
         _claim("kit-p2", "Rebels denied it", "rebels", article),
     ]
     context = Context(articles={article.id: article}, claims={c.id: c for c in claims})
-    if checker.task == NUMERIC_CONSISTENCY:
+    if _judges_claims(checker):
         items: list[Item] = list(claims)
     else:
         items = [Relation(id="kit-pr1", claim_id="kit-p1", other_claim_id="kit-p2", label="disagree")]
@@ -236,7 +243,7 @@ def check_failure_is_isolated(checker: Any) -> None:
     """A malformed item gets its own verdict (an error or a label) and does not change the others'."""
     context = sample_context()
     items = sample_items(checker.task, context)
-    if checker.task == NUMERIC_CONSISTENCY:
+    if _judges_claims(checker):
         bad: Item = Claim(
             id="kit-bad", text="12 km (7 miles)", article_id="kit-missing", span=(10_000, 10_015)
         )
@@ -247,6 +254,57 @@ def check_failure_is_isolated(checker: Any) -> None:
     assert len(mixed) == len(items) + 1, "a malformed item must still get exactly one verdict"
     assert mixed[1].item_id == "kit-bad", "the malformed item's verdict is missing or out of order"
     assert [*mixed[:1], *mixed[2:]] == alone, "a malformed item changed the verdicts of the others"
+
+
+def labelled_sample_items(task: str, context: Context | None = None) -> list[Item]:
+    """:func:`sample_items` with a gold label on every item (claims cycle through the task's labels):
+    what :func:`check_fit` fits on."""
+    items = sample_items(task, context)
+    info = TASKS[task]  # sample_items refused any other task
+    if info.kind != "claim":
+        return items  # relations carry their label
+    labels, field = info.labels, info.gold_field[0]  # a claim's gold is a GoldLabel field
+
+    def gold(i: int) -> dict[str, Any]:
+        return {field: GoldLabel(labels[i % len(labels)], "conformance kit")}
+
+    return [replace(c, **gold(i)) for i, c in enumerate(items) if isinstance(c, Claim)]
+
+
+def check_fit(checker: Any) -> None:
+    """Where a checker has the optional ``fit(items, context)``: fitting returns the checker itself
+    (a run fits it in place and judges with it), leaves items and context as they were, and the fitted
+    checker judges well-formed verdicts, deterministically, and identically once pickled (to run in
+    worker processes). A checker without ``fit`` passes.
+
+    The checker is fitted on a copy, on :func:`labelled_sample_items`. A checker may refuse a sample
+    too small to learn from by raising (a run reports that as a failed fit); what it accepts, it must
+    honour.
+    """
+    if not can_fit(checker):
+        return
+    context = sample_context()
+    items = labelled_sample_items(checker.task, context)
+    before = (
+        copy.deepcopy(items),
+        copy.deepcopy(dict(context.claims)),
+        copy.deepcopy(dict(context.articles)),
+    )
+    fitted = copy.deepcopy(checker)
+    try:
+        returned = fitted.fit(items, context)
+    except Exception:  # noqa: BLE001 - refusing this tiny sample is allowed; see the docstring
+        return
+    assert returned is fitted, (
+        f"fit must return the checker itself (return self), got {type(returned).__name__}: a run fits "
+        "the checker in place and judges with it"
+    )
+    assert before == (items, dict(context.claims), dict(context.articles)), (
+        "fit() modified its items or context"
+    )
+    check_verdicts_well_formed(fitted)
+    check_deterministic(fitted)
+    check_picklable(fitted)
 
 
 def check_params_round_trip(checker: Any) -> None:
@@ -271,6 +329,7 @@ CHECKS: tuple[Check, ...] = (
     check_picklable,
     check_failure_is_isolated,
     check_params_round_trip,
+    check_fit,
 )
 """Every conformance check, in the order :func:`check_checker` runs them."""
 

@@ -67,7 +67,7 @@ def failed(exc: ClaimbenchError, *, note: str = "", problems_to: TextIO | None =
 
 def not_a_dataset(path: Path) -> str | None:
     """Why ``path`` is not a dataset directory at all (missing, a file, no manifest), or ``None``."""
-    from claimbench.data.dataset import MANIFEST
+    from claimbench.data.layout import MANIFEST
 
     root = path.parent if path.name == MANIFEST else path
     if not root.exists():

@@ -142,7 +142,9 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _manifest(args: argparse.Namespace) -> int:
     """``claimbench manifest DIR``: recompute the checksums and counts, then validate (as ``validate``)."""
-    from claimbench.data.dataset import MANIFEST, refresh_manifest, validate_dataset
+    from claimbench.data.dataset import validate_dataset
+    from claimbench.data.layout import MANIFEST
+    from claimbench.data.write import refresh_manifest
 
     if (why := not_a_dataset(args.path)) is not None:
         return usage_error(why)

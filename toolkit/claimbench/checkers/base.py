@@ -5,9 +5,10 @@ anything. :class:`BaseChecker` is an optional convenience that supplies ``get_pa
 error handling that the conformance kit (:mod:`claimbench.testing`) demands.
 
 The contract is enforced in one place: :func:`contract_problems` is what the registry (when it loads a
-checker), the engines (before they run one) and the conformance kit all ask; :func:`fit_checker` is the one
-way a run fits one (``fit`` is optional); :func:`failure_message` and :func:`failed_verdict` are the one
-form of a per-item failure, whether the checker itself or an engine caught it.
+checker), the engines (before they run one) and the conformance kit all ask, and :func:`contract_message`
+is how each words what it found; :func:`fit_checker` is the one way a run fits one (``fit`` is optional,
+:class:`FittableChecker`); :func:`failure_message` and :func:`failed_verdict` are the one form of a
+per-item failure, whether the checker itself or an engine caught it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from claimbench.errors import ClaimbenchError
-from claimbench.records import TASK_LABELS, Context, Item, Verdict
+from claimbench.records import TASKS, Context, Item, Verdict
 
 
 class CheckerEnvironmentError(ClaimbenchError, RuntimeError):
@@ -97,12 +98,12 @@ def contract_problems(checker: object) -> list[str]:
         if not isinstance(value, str) or not value:
             problems.append(f"{attr} must be a non-empty string, got {value!r}")
     task = getattr(checker, "task")  # noqa: B009 - checked to exist above; the checker is any object
-    if task not in TASK_LABELS:
-        return [*problems, f"unknown task {task!r}; known tasks: {', '.join(TASK_LABELS)}"]
+    if task not in TASKS:
+        return [*problems, f"unknown task {task!r}; known tasks: {', '.join(TASKS)}"]
     labels = tuple(getattr(checker, "labels"))  # noqa: B009 - as above
     if not labels:
         problems.append("labels must not be empty")
-    elif unknown := sorted(set(labels) - set(TASK_LABELS[task])):
+    elif unknown := sorted(set(labels) - set(TASKS[task].labels)):
         problems.append(f"labels {unknown} are not in the {task} label set")
     if hasattr(checker, "fit") and not callable(getattr(checker, "fit")):  # noqa: B009
         problems.append("fit must be a method fit(items, context)")
@@ -110,6 +111,12 @@ def contract_problems(checker: object) -> list[str]:
     if not isinstance(file_params, tuple) or not all(isinstance(n, str) for n in file_params):
         problems.append(f"file_params must be a tuple of parameter names, got {file_params!r}")
     return problems
+
+
+def contract_message(problems: Sequence[str]) -> str:
+    """The one wording of a broken contract (:func:`contract_problems`), wherever it is found: the
+    registry's refusal, an engine's error verdicts and the conformance kit's assertion."""
+    return f"checker breaks the Checker contract: {'; '.join(problems)}"
 
 
 def can_fit(checker: Checker) -> bool:
@@ -130,16 +137,26 @@ def failure_message(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def failed_verdict(item_id: str, checker: str, version: str, failure: BaseException | str) -> Verdict:
+def failed_verdict(
+    item_id: str,
+    checker: str,
+    version: str,
+    failure: BaseException | str,
+    *,
+    environment: bool = False,
+) -> Verdict:
     """The error verdict of checker ``checker`` (at ``version``) for one item: ``failure`` is the exception
     the item raised, or a message.
 
-    A :class:`CheckerEnvironmentError` is marked ``environment=True`` (counted apart, never cached).
+    A :class:`CheckerEnvironmentError` is marked ``environment=True`` (counted apart, never cached), and
+    so is any failure the caller knows to be the machine's (``environment=True``: a model that could not
+    be loaded, whatever the exception).
     """
     if isinstance(failure, BaseException):
-        message, environment = failure_message(failure), isinstance(failure, CheckerEnvironmentError)
+        message = failure_message(failure)
+        environment = environment or isinstance(failure, CheckerEnvironmentError)
     else:
-        message, environment = failure, False
+        message = failure
     return Verdict.failed(item_id, checker, version, message, environment=environment)
 
 

@@ -19,18 +19,15 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from claimbench.checkers.base import failed_verdict
 from claimbench.records import (
     NUMERIC_CONSISTENCY,
-    SOURCE_AGREEMENT,
-    TASK_LABELS,
     Context,
     Item,
     Verdict,
     gold_label,
+    task_info,
 )
-
-DEFAULT_LABELS: dict[str, str] = {NUMERIC_CONSISTENCY: "consistent", SOURCE_AGREEMENT: "unrelated"}
-"""What an unfitted baseline predicts per task when no ``label`` is given."""
 
 
 class MajorityBaseline:
@@ -41,22 +38,20 @@ class MajorityBaseline:
     ``task``
         ``numeric_consistency`` or ``source_agreement``.
     ``label``
-        What to predict before fitting; ``None`` means the task's default (:data:`DEFAULT_LABELS`).
+        What to predict before fitting; ``None`` means the task's null label
+        (:attr:`claimbench.records.TaskInfo.null_label`).
     """
 
     name = "majority-baseline"
     version = "1.0.0"
 
     def __init__(self, task: str = NUMERIC_CONSISTENCY, label: str | None = None) -> None:
-        if task not in TASK_LABELS:
-            raise ValueError(f"unknown task {task!r}; known: {', '.join(TASK_LABELS)}")
-        if label is not None and label not in TASK_LABELS[task]:
-            raise ValueError(
-                f"label {label!r} is not a {task} label; choose one of {', '.join(TASK_LABELS[task])}"
-            )
+        labels = task_info(task).labels
+        if label is not None and label not in labels:
+            raise ValueError(f"label {label!r} is not a {task} label; choose one of {', '.join(labels)}")
         self.task = task
         self.label = label
-        self.labels: tuple[str, ...] = TASK_LABELS[task]
+        self.labels: tuple[str, ...] = labels
         self.majority_: str | None = None
         self.score_: float | None = None
 
@@ -80,7 +75,7 @@ class MajorityBaseline:
 
     def check(self, items: Sequence[Item], context: Context) -> list[Verdict]:
         """The same answer for every item."""
-        label = self.majority_ or self.label or DEFAULT_LABELS[self.task]
+        label = self.majority_ or self.label or task_info(self.task).null_label
         how = (
             f"most frequent label of the fitting data ({self.score_:.0%})"
             if self.majority_ is not None
@@ -137,12 +132,11 @@ class PriorBaseline:
         source: str = "",
         seed: int = 0,
     ) -> None:
-        if task not in TASK_LABELS:
-            raise ValueError(f"unknown task {task!r}; known: {', '.join(TASK_LABELS)}")
+        labels = task_info(task).labels
         if strategy not in STRATEGIES:
             raise ValueError(f"unknown strategy {strategy!r}; known: {', '.join(STRATEGIES)}")
         if priors is not None:
-            unknown = sorted(set(priors) - set(TASK_LABELS[task]))
+            unknown = sorted(set(priors) - set(labels))
             if unknown:
                 raise ValueError(f"priors for {unknown} are not {task} labels")
             if any(not isinstance(w, int | float) or w < 0 for w in priors.values()):
@@ -154,7 +148,7 @@ class PriorBaseline:
         self.priors = priors
         self.source = source
         self.seed = seed
-        self.labels: tuple[str, ...] = TASK_LABELS[task]
+        self.labels: tuple[str, ...] = labels
         self.priors_: dict[str, float] | None = _normalised(priors, self.labels) if priors else None
         self.fitted_on_: str | None = source or ("the given priors" if priors else None)
 
@@ -191,7 +185,7 @@ class PriorBaseline:
         priors = self.priors_
         if priors is None:
             return [
-                Verdict.failed(
+                failed_verdict(
                     item.id,
                     self.name,
                     self.version,

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any
 
-from claimbench.checkers.base import Checker, contract_problems
+from claimbench.checkers.base import Checker, contract_message, contract_problems, failure_message
 
 ENTRY_POINT_GROUP = "claimbench.checkers"
 
@@ -79,7 +79,7 @@ def _load(target: str) -> Any:
 def _describe(name: str, factory: Callable[..., Checker], origin: str) -> CheckerInfo:
     checker = factory()
     if problems := contract_problems(checker):
-        raise TypeError("; ".join(problems))
+        raise TypeError(contract_message(problems))
     return CheckerInfo(name, factory, origin, str(checker.version), checker.task)
 
 
@@ -91,7 +91,7 @@ def discover() -> Registry:
         try:
             checkers[name] = _describe(name, _load(target), "built-in")
         except Exception as exc:  # noqa: BLE001 - report, never crash
-            broken[name] = f"{type(exc).__name__}: {exc}"
+            broken[name] = failure_message(exc)
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         dist = ep.dist.name if ep.dist is not None else "unknown distribution"
         if ep.name in checkers:
@@ -100,5 +100,5 @@ def discover() -> Registry:
         try:
             checkers[ep.name] = _describe(ep.name, ep.load(), f"plugin {dist} ({ep.value})")
         except Exception as exc:  # noqa: BLE001 - a broken plugin is reported and skipped
-            broken[ep.name] = f"{type(exc).__name__}: {exc} (from {dist}, {ep.value})"
+            broken[ep.name] = f"{failure_message(exc)} (from {dist}, {ep.value})"
     return Registry(checkers, broken)

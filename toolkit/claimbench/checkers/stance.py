@@ -27,7 +27,7 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from claimbench.checkers.base import BaseChecker, CheckerEnvironmentError, failure_message
+from claimbench.checkers.base import BaseChecker, CheckerEnvironmentError, failed_verdict
 from claimbench.records import (
     SOURCE_AGREEMENT,
     STANCE_LABELS,
@@ -157,7 +157,7 @@ class _StanceChecker(BaseChecker):
                 head, body = _texts(item, context)
                 ready.append((i, item, head, body))
             except Exception as exc:  # noqa: BLE001 - recorded in the item's verdict
-                verdicts[i] = Verdict.failed(item.id, self.name, self.version, failure_message(exc))
+                verdicts[i] = failed_verdict(item.id, self.name, self.version, exc)
         if ready:
             loaded = False
             try:
@@ -171,12 +171,8 @@ class _StanceChecker(BaseChecker):
                 # a model that cannot be loaded is the machine's fault, not the items': never cached
                 environment = not loaded or isinstance(exc, CheckerEnvironmentError)
                 for i, rel, _, _ in ready:
-                    verdicts[i] = Verdict.failed(
-                        rel.id,
-                        self.name,
-                        self.version,
-                        failure_message(exc),
-                        environment=environment,
+                    verdicts[i] = failed_verdict(
+                        rel.id, self.name, self.version, exc, environment=environment
                     )
         return [v for v in verdicts if v is not None]
 

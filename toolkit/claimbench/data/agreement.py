@@ -24,7 +24,7 @@ import hashlib
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypedDict
+from typing import Any, TypedDict, TypeVar
 
 from claimbench.data.agreement_stats import (
     CONFIDENCE,
@@ -40,6 +40,8 @@ from claimbench.records import Claim, Relation
 
 __all__ = ["AgreementReport", "ItemKey", "Matching", "compare_datasets"]
 
+_K = TypeVar("_K")
+
 ItemKey = tuple[str, int, int]
 """A claim's place: its article's text hash (or ``text:<hash>`` for a standalone claim) and its span."""
 
@@ -54,6 +56,20 @@ class Matching:
     matched: int
     only_a: tuple[str, ...]
     only_b: tuple[str, ...]
+
+    @classmethod
+    def of(
+        cls, kind: str, a: Mapping[_K, Claim | Relation], b: Mapping[_K, Claim | Relation], matched: int
+    ) -> Matching:
+        """The matching of two annotations' records of ``kind``, keyed alike: the ids found in one only."""
+        return cls(
+            kind,
+            len(a),
+            len(b),
+            matched,
+            tuple(r.id for k, r in a.items() if k not in b),
+            tuple(r.id for k, r in b.items() if k not in a),
+        )
 
 
 @dataclass(frozen=True)
@@ -112,7 +128,7 @@ def compare_datasets(
     """Agreement of annotation ``b`` with annotation ``a`` of the same articles, field by field."""
     claims_a, claims_b = _claims_by_key(a), _claims_by_key(b)
     keys = [k for k in claims_a if k in claims_b]
-    matching = [_matching("claims", claims_a, claims_b, len(keys))]
+    matching = [Matching.of("claims", claims_a, claims_b, len(keys))]
     settings: _Settings = {"seed": seed, "resamples": resamples, "confidence": confidence}
     fields: list[FieldAgreement] = []
 
@@ -289,19 +305,4 @@ def _relations(
                     rb.rationale,
                 )
             )
-    return related, stance, _matching("relations", rels_a, rels_b, len(stance))
-
-
-def _matching(
-    kind: str, a: Mapping[Any, Claim | Relation], b: Mapping[Any, Claim | Relation], matched: int
-) -> Matching:
-    """The :class:`Matching` of two annotations' items of one kind, keyed by what matches them: the ids
-    of the items only one side has."""
-    return Matching(
-        kind,
-        len(a),
-        len(b),
-        matched,
-        tuple(x.id for k, x in a.items() if k not in b),
-        tuple(x.id for k, x in b.items() if k not in a),
-    )
+    return related, stance, Matching.of("relations", rels_a, rels_b, len(stance))

@@ -27,8 +27,10 @@ from pathlib import Path
 from typing import Any
 
 from claimbench._io import write_text
-from claimbench.data.dataset import MANIFEST, load_dataset, update_manifest
+from claimbench.data.dataset import load_dataset
+from claimbench.data.layout import MANIFEST
 from claimbench.data.schema import SCHEMA_VERSION, read_json
+from claimbench.data.write import update_manifest
 
 _STRICT_BEFORE: Mapping[str, re.Pattern[str]] = {
     "at_least": re.compile(r"(?i:\b(?:more\s+than|over|upwards\s+of)\s+)\Z"),

@@ -2,7 +2,7 @@
 
 This module checks files one record at a time (encoding, JSON syntax, the record's schema). Checks that
 need several records at once (spans against the article text, dangling ids, checksums) live in
-:mod:`claimbench.data.dataset`, which reports through the same :class:`Problem` type.
+:mod:`claimbench.data.validate`, which reports through the same :class:`Problem` type.
 
 Speed: a record is first parsed with orjson and checked with ``jsonschema_rs`` (a compiled validator,
 about 4 µs a claim against jsonschema's 1 ms); only a line either of them refuses goes the slow way
@@ -217,7 +217,7 @@ def iter_jsonl(
     ``problems`` under ``name`` and its line, and reading goes on. ``invalid_ids`` collects the ids of
     schema-invalid records; ``digest`` (a ``hashlib`` object) is fed the file's bytes, so the manifest's
     SHA-256 is checked without a second read. Whole reads (:func:`read_jsonl`) and streamed ones
-    (:func:`claimbench.data.dataset.iter_records`) both use it: one set of messages.
+    (:func:`claimbench.data.read.iter_records`) both use it: one set of messages.
     """
     try:
         handle = path.open("rb")

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from claimbench.data import bundled
-from claimbench.data.dataset import MANIFEST, Dataset, load_dataset
+from claimbench.data.dataset import Dataset, load_dataset
+from claimbench.data.layout import MANIFEST
 from claimbench.errors import ClaimbenchError
 
 FORMATS: tuple[str, ...] = ("bibtex", "cff", "apa", "json")

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from claimbench._io import write_text
-from claimbench.data.dataset import FILE_KINDS, Dataset
+from claimbench.data.dataset import Dataset
+from claimbench.data.layout import FILE_KINDS
 from claimbench.data.schema import load_schema
 from claimbench.publish.cite import bibtex, dataset_citation, is_collective
 

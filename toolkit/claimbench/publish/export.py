@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from claimbench._io import atomic_path, write_text
-from claimbench.data.dataset import FILE_KINDS, MANIFEST, Dataset
+from claimbench.data.dataset import Dataset
+from claimbench.data.layout import FILE_KINDS, MANIFEST
 from claimbench.data.outdir import (
     check_replaceable,
     dataset_dir_problem,

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from claimbench.report.json import REPORT_FILE, ReportError, read_report
 from claimbench.report.markdown import LOWER_IS_BETTER, format_interval, format_number
-from claimbench.report.model import Estimate, Prediction, Report
+from claimbench.report.model import Estimate, Prediction, Report, ReportVersionError
 
 __all__ = [
     "ComparisonTable",
@@ -199,7 +199,8 @@ def _verdict_changes(
 def load_report(path: Path) -> Report:
     """The report of a run: ``path`` is a run directory holding ``report.json``, or that file.
 
-    Raises :class:`ValueError` (with the path and the reason) when there is no readable, valid report.
+    Raises :class:`ValueError` (with the path and the reason) when there is no readable, valid report,
+    or when it is in a newer format than this claimbench reads (the message says to upgrade).
     """
     file = Path(path) / REPORT_FILE if Path(path).is_dir() else Path(path)
     try:
@@ -208,6 +209,8 @@ def load_report(path: Path) -> Report:
         raise ValueError(f"{file}: cannot read the report: {exc.strerror or exc}") from exc
     except json.JSONDecodeError as exc:
         raise ValueError(f"{file}: not valid JSON: {exc}") from exc
+    except ReportVersionError as exc:
+        raise ValueError(f"{file}: {exc}") from exc
     except ReportError as exc:
         raise ValueError(f"{file}: not a valid report: {exc}") from exc
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

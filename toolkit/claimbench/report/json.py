@@ -20,7 +20,7 @@ from claimbench._display import FORMULA_PREFIX, defuse_formula, restore_formula
 from claimbench._io import atomic_path, write_text
 from claimbench.data.schema import _fast_check, json_path, validator
 from claimbench.errors import ClaimbenchError
-from claimbench.report.model import PREDICTION_COLUMNS, Prediction, Report
+from claimbench.report.model import PREDICTION_COLUMNS, Prediction, Report, check_format_version
 
 REPORT_FILE = "report.json"
 PREDICTIONS_CSV = "predictions.csv"
@@ -172,8 +172,10 @@ def spooled_parquet(csv_path: Path, path: Path) -> Path | None:
 def read_report(path: str | Path) -> Report:
     """Read a ``report.json`` (or the directory holding one) back into a :class:`Report`.
 
-    Raises :class:`ReportError` when the file does not match the schema, ``FileNotFoundError`` when it
-    is missing.
+    Raises :class:`~claimbench.report.model.ReportVersionError` when it is in a newer format than this
+    claimbench reads (checked first: the schema is that of the formats it knows), :class:`ReportError`
+    when the file does not match the schema, ``FileNotFoundError`` when it is missing. A report without
+    ``format_version`` is version 1.
     """
     path = Path(path)
     if path.is_dir():
@@ -181,6 +183,7 @@ def read_report(path: str | Path) -> Report:
     data = json.loads(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise ReportError([f"$: expected a JSON object, found {type(data).__name__}"])
+    check_format_version(data)
     problems = report_problems(data)
     if problems:
         raise ReportError([f"{path}: {p}" for p in problems])

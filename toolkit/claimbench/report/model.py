@@ -21,6 +21,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from claimbench.errors import ClaimbenchError
+
 
 @dataclass(frozen=True, slots=True)
 class LabelScore:
@@ -183,6 +185,48 @@ class ClaimMark:
     end: int
 
 
+FORMAT_VERSION = 1
+"""The format of ``report.json`` this claimbench writes, and the newest it reads: an integer, raised by one
+on any change an older claimbench would misread or refuse. The schema allows no unknown field, so that is
+every change (a new field included): a report from a newer claimbench is refused whole, with a message
+saying to upgrade, rather than read in part. A report without the field is version 1."""
+
+
+class ReportVersionError(ClaimbenchError, ValueError):
+    """A ``report.json`` in a newer format than this claimbench reads: upgrade claimbench to read it.
+
+    ``found`` is the report's ``format_version``; ``written_by`` the claimbench version that wrote it
+    (its ``environment.claimbench``), when it says.
+    """
+
+    def __init__(self, found: int, written_by: str | None = None) -> None:
+        self.found = found
+        self.written_by = written_by
+        by = f" (written by claimbench {written_by})" if written_by else ""
+        super().__init__(
+            f"report format version {found}{by} is newer than this claimbench reads (version "
+            f"{FORMAT_VERSION} at most): upgrade claimbench to read it (pip install --upgrade claimbench, "
+            "or a checkout of the version that wrote it)"
+        )
+
+
+def check_format_version(data: Mapping[str, Any]) -> int:
+    """The format version of a report's JSON form: 1 when it has none (it predates the field).
+
+    Raises :class:`ReportVersionError` when it is newer than :data:`FORMAT_VERSION`. A value that is not
+    an integer is returned as 1 here and left to the schema (:func:`claimbench.report.json.read_report`
+    validates after this check, so a newer report is told to upgrade, not given a list of schema errors).
+    """
+    version = data.get("format_version", 1)
+    if not isinstance(version, int) or isinstance(version, bool):
+        return 1
+    if version > FORMAT_VERSION:
+        environment = data.get("environment")
+        written_by = environment.get("claimbench") if isinstance(environment, Mapping) else None
+        raise ReportVersionError(version, written_by if isinstance(written_by, str) else None)
+    return version
+
+
 INLINE_TEXT_CHARS = 1_000_000
 """Most characters of article text ``report.json`` copies in all; further articles are referenced."""
 
@@ -258,11 +302,13 @@ class Report:
     ``report.json``: it names a file of the run that made the report, not a result."""
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form written to ``report.json`` (NaN and infinities become ``null``)."""
+        """The JSON form written to ``report.json`` (NaN and infinities become ``null``), in format
+        :data:`FORMAT_VERSION`."""
         data: dict[str, Any] = _finite(asdict(self))
         del data["predictions_file"]
         data["articles"] = self._articles_json()
-        return {"failures": data.pop("failures"), **data}  # first: a reader sees a failed run at once
+        failures = data.pop("failures")  # first: a reader sees a failed run at once
+        return {"failures": failures, "format_version": FORMAT_VERSION, **data}
 
     def _articles_json(self) -> list[dict[str, Any]]:
         """The articles as ``report.json`` holds them: texts copied up to :data:`INLINE_TEXT_CHARS` in all,
@@ -283,7 +329,9 @@ class Report:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Report:
-        """Inverse of :meth:`to_dict`."""
+        """Inverse of :meth:`to_dict`; a report in a newer format raises :class:`ReportVersionError`
+        (:func:`check_format_version`)."""
+        check_format_version(data)
 
         def est(d: Mapping[str, Any]) -> Estimate:
             return Estimate(_num(d["value"]), d.get("low"), d.get("high"))

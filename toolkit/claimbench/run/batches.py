@@ -15,9 +15,9 @@ from dataclasses import dataclass, fields
 from typing import Any, overload
 
 from claimbench import _json
-from claimbench.checkers.base import Checker, contract_problems, failed_verdict
+from claimbench.checkers.base import Checker, contract_message, contract_problems, failed_verdict
 from claimbench.records import (
-    TASK_LABELS,
+    TASKS,
     Context,
     Evidence,
     Item,
@@ -151,7 +151,7 @@ def check_batch(checker: Checker, items: Sequence[Item], context: Context) -> li
         return []
     if problems := contract_problems(checker):
         name, version = getattr(checker, "name", type(checker).__name__), getattr(checker, "version", "")
-        message = f"checker breaks the Checker contract: {'; '.join(problems)}"
+        message = contract_message(problems)
         return [failed_verdict(item.id, str(name), str(version), message) for item in items]
     try:
         verdicts = list(checker.check(items, context))
@@ -165,7 +165,8 @@ def check_batch(checker: Checker, items: Sequence[Item], context: Context) -> li
             "the batch's verdicts cannot be matched to items"
         )
         return [_error(checker, item, message) for item in items]
-    labels = TASK_LABELS.get(str(checker.task), tuple(checker.labels))
+    info = TASKS.get(str(checker.task))
+    labels = info.labels if info is not None else tuple(checker.labels)
     out: list[Verdict] = []
     for item, verdict in zip(items, verdicts, strict=True):
         if not isinstance(verdict, Verdict):

@@ -47,7 +47,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from claimbench.errors import ClaimbenchError
-from claimbench.records import TASK_LABELS
+from claimbench.records import TASKS
 from claimbench.run.engines import ENGINES
 from claimbench.scoring.stats import (  # defined where scoring uses them; part of the spec's API too
     DEFAULT_ALPHA,
@@ -148,7 +148,7 @@ class BenchmarkSpec:
 
     datasets: tuple[DatasetSpec, ...]
     checkers: tuple[CheckerSpec, ...]
-    tasks: tuple[str, ...] = tuple(TASK_LABELS)
+    tasks: tuple[str, ...] = tuple(TASKS)
     seed: int = DEFAULT_SEED
     bootstrap: BootstrapSpec = BootstrapSpec()  # noqa: RUF009 - frozen, so one shared default is safe
     run: RunSettings = RunSettings()
@@ -252,10 +252,8 @@ class BenchmarkSpec:
         kept_tasks = self.tasks
         if tasks:
             for task in tasks:
-                if task not in TASK_LABELS:
-                    problems.append(
-                        f"{source}: --tasks: unknown task {task!r}; known: {', '.join(TASK_LABELS)}"
-                    )
+                if task not in TASKS:
+                    problems.append(f"{source}: --tasks: unknown task {task!r}; known: {', '.join(TASKS)}")
             kept_tasks = tuple(t for t in self.tasks if t in set(tasks))
         if problems:
             raise SpecError(source, problems)
@@ -421,14 +419,14 @@ def _fraction(data: Mapping[str, Any], key: str, prefix: str, problem: _Problem,
 
 def _tasks(value: Any, problem: _Problem) -> tuple[str, ...]:
     if value is None:
-        return tuple(TASK_LABELS)
+        return tuple(TASKS)
     if not isinstance(value, list) or not value:
         problem("tasks", f"expected a non-empty list of task names, found {_kind(value)}")
-        return tuple(TASK_LABELS)
+        return tuple(TASKS)
     tasks: list[str] = []
     for i, task in enumerate(value):
-        if task not in TASK_LABELS:
-            problem(f"tasks[{i}]", f"unknown task {task!r}; known: {', '.join(TASK_LABELS)}")
+        if task not in TASKS:
+            problem(f"tasks[{i}]", f"unknown task {task!r}; known: {', '.join(TASKS)}")
         elif task in tasks:
             problem(f"tasks[{i}]", f"task {task!r} listed twice")
         else:

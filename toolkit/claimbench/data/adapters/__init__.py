@@ -75,8 +75,8 @@ def save(dataset: Dataset, out: Path, *, overwrite: bool = False, inputs: Iterab
     """
     import shutil
 
-    from claimbench.data.dataset import write_dataset
     from claimbench.data.outdir import check_replaceable, dataset_dir_problem, new_dir_beside, replace_dir
+    from claimbench.data.write import write_dataset
 
     out = Path(out)
     check_replaceable(out, inputs=inputs, owned=dataset_dir_problem, force=overwrite)
