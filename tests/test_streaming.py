@@ -35,8 +35,9 @@ from claimbench.report.json import predictions_csv, write_report
 from claimbench.report.model import Prediction, Report
 from claimbench.run.cache import CacheScope, decode_verdict
 from claimbench.run.engines import check_batch
-from claimbench.run.runner import STREAM_MIN_RECORDS, VALIDATED, run
+from claimbench.run.runner import run
 from claimbench.run.streaming import Finish
+from claimbench.run.validated import STREAM_MIN_RECORDS, VALIDATED
 from tests.conftest import tiny_records, write_records
 from tests.test_runner import CALLS, INTERRUPT_AT, SPEC, make_dataset, registry, spec_for
 
@@ -299,7 +300,7 @@ def test_streaming_is_chosen_by_size_and_validates_once(
     data = make_dataset(tmp_path / "toy")
     spec = spec_for(tmp_path / "run", data)
     assert run(spec, registry=registry(), progress=False).predictions  # small: loaded whole
-    monkeypatch.setattr("claimbench.run.runner.STREAM_MIN_RECORDS", 10)
+    monkeypatch.setattr("claimbench.run.validated.STREAM_MIN_RECORDS", 10)
     assert STREAM_MIN_RECORDS == 100_000
     calls: list[bool] = []
     real = open_stream
@@ -308,7 +309,7 @@ def test_streaming_is_chosen_by_size_and_validates_once(
         calls.append(validate)
         return real(path, validate=validate)
 
-    monkeypatch.setattr("claimbench.run.runner.open_stream", spy)
+    monkeypatch.setattr("claimbench.run.validated.open_stream", spy)
     first = run(spec, registry=registry(), progress=False)
     assert first.predictions == ()  # large: streamed
     second = run(spec, registry=registry(), progress=False)
@@ -500,7 +501,7 @@ def test_finish_runs_where_the_batch_was_checked(tmp_path: Path) -> None:
         b"".join(r.finished.codes for r in serial)
         == finish.reduce(chunk.ids, chunk.gold, chunk.clusters, whole).codes
     )
-    with pytest.raises(TypeError, match="streamed run"):
+    with pytest.raises(TypeError, match="batch of the judge loop"):
         finish(chunk.records, whole)  # type: ignore[arg-type]
 
 
