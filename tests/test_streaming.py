@@ -332,6 +332,36 @@ def test_fitting_waits_for_the_first_missing_verdict(
     assert outcome(again) == outcome(first)
 
 
+@pytest.mark.parametrize("held", [0, 20_000])
+@pytest.mark.parametrize("retry_errors", [False, True])
+def test_the_shard_index_finds_what_get_many_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, held: int, retry_errors: bool
+) -> None:
+    """Small scopes are looked up in the entries read once, large ones by key prefix: the same verdicts
+    (newest shard wins; with ``retry_errors`` recorded errors are left to recompute)."""
+    from claimbench.run import cache as cache_module
+    from claimbench.run.cache import VerdictCache
+
+    monkeypatch.setattr(cache_module, "HELD_VERDICTS", held)
+    scope = CacheScope("0" * 64, "toy", "1", {})
+    old = [Verdict(f"c{i}", "toy", "1", "consistent", 0.5) for i in range(6)]
+    new = [Verdict.failed("c1", "toy", "1", "boom"), Verdict("c4", "toy", "1", "inconsistent", 0.25)]
+    with VerdictCache(tmp_path) as cache:
+        cache.put_many(scope, ((v.item_id, v) for v in old))
+        cache.put_many(scope, ((v.item_id, v) for v in new))
+        ids = ["c9", "c4", "c1", "c0"]
+        expected = cache.get_many(scope, ids)
+        if retry_errors:
+            expected = {i: v for i, v in expected.items() if v.error is None}
+        index = cache.index(scope, retry_errors)
+        try:
+            found = index.lookup(scope, ids)
+        finally:
+            index.close()
+    assert {ids[n]: v for n, v in found.items()} == expected
+    assert expected["c4"].label == "inconsistent"
+
+
 class _Forgetful:
     """A broken engine: it drops the last batch it is given."""
 

@@ -162,13 +162,7 @@ def run(
             judge = _Judge(cache, engine, spec, timer, bars, use_cache=use_cache, retry_errors=retry_errors)
             for dataset in datasets:
                 held = not isinstance(dataset, DatasetStream)
-                keep: Callable[[list[Any]], None] = spool.lines
-                if held:
-
-                    def keep(rows: list[Any]) -> None:  # a dataset loaded whole: its report carries them
-                        predictions.extend(rows)
-                        spool.write(rows)
-
+                keep = _keeper(held, predictions, spool)
                 context = dataset.context()
                 for task in spec.tasks:
                     runners = [p for p in planned if p.checker.task == task]
@@ -253,6 +247,20 @@ def run_failures(scores: Sequence[TaskScores], examples: Mapping[str, str | None
                 + (f": {example}" if example else "; see the error column of predictions.csv")
             )
     return tuple(reasons)
+
+
+def _keeper(held: bool, predictions: list[Prediction], spool: Spool) -> Callable[[list[Any]], None]:
+    """Where a dataset's prediction rows go, in item order: a dataset loaded whole keeps its records in
+    the report (and writes them to the spool too, when the run streams another dataset, so the spool is
+    the run's whole ``predictions.csv``); a streamed dataset's CSV lines go to the spool only."""
+    if not held:
+        return spool.lines
+
+    def keep(rows: list[Any]) -> None:
+        predictions.extend(rows)
+        spool.write(rows)
+
+    return keep
 
 
 class _Judge:
