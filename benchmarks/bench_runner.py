@@ -62,11 +62,14 @@ def synthetic(mosul: Dataset, copies: int, root: Path) -> Path:
         for article in mosul.articles.values():
             articles.append(replace(article, id=f"{article.id}-x{k}"))
         for claim in mosul.claims.values():
+            gold = claim.numeric_consistency  # the claims it rests on are this copy's
             claims.append(
                 replace(
                     claim,
                     id=f"{claim.id}-x{k}",
                     article_id=f"{claim.article_id}-x{k}" if claim.article_id else None,
+                    numeric_consistency=gold
+                    and replace(gold, other_claim_ids=tuple(f"{c}-x{k}" for c in gold.other_claim_ids)),
                 )
             )
     manifest = {

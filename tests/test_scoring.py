@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -94,7 +93,7 @@ def test_brier_is_metrics_brier_score(items: list[tuple[bool, float]]) -> None:
 
 def test_cluster_codes_are_stored_only_once_items_share_a_cluster() -> None:
     """Standalone claims (each its own cluster) cost no cluster array; the first shared one makes it."""
-    collect = Collect(SimpleNamespace(articles={"a1": None}, id="d"), NUMERIC_CONSISTENCY)  # type: ignore[arg-type]
+    collect = Collect("d", NUMERIC_CONSISTENCY, {}, shared={"a1": None})
     collect.add(["consistent"] * 3, ["c0", "c1", "c2"])
     assert collect.clusters is None
     collect.add(["consistent"] * 3, ["a1", "c4", "a1"])
@@ -102,7 +101,7 @@ def test_cluster_codes_are_stored_only_once_items_share_a_cluster() -> None:
     assert table.cluster_codes is not None
     assert table.cluster_codes.tolist() == [0, 1, 2, 3, 4, 3]
     assert (table.distinct, table.n) == (5, 6)
-    only = Collect(SimpleNamespace(articles={}, id="d"), NUMERIC_CONSISTENCY)  # type: ignore[arg-type]
+    only = Collect("d", NUMERIC_CONSISTENCY, {}, shared={})
     only.add(["consistent"] * 2, ["c0", "c1"])
     assert only.table(BootstrapSpec(resamples=10), 0).cluster_codes is None
     assert only.table(BootstrapSpec(resamples=10), 0).clusters is None

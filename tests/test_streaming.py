@@ -1,7 +1,9 @@
-"""Streaming datasets too large for memory: the reader, its validation, and the runner's streaming path.
+"""Streaming datasets too large for memory: the reader, its validation, and the one judge loop on them.
 
-Bounded memory itself is measured by ``benchmarks/bench_scale.py``; here the streamed path must give
-what the in-memory path gives — every problem of a broken dataset, and exactly the same report.
+Bounded memory itself is measured by ``benchmarks/bench_scale.py``; here a streamed dataset must give
+what the same dataset loaded whole gives — every problem of a broken dataset, and exactly the same
+report — through the runner's one loop (its reducer, its fitting rule, its broken-engine error), and a
+run mixing both kinds keeps each dataset's predictions where they belong.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import example, given
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from claimbench.data.dataset import (
@@ -35,8 +37,9 @@ from claimbench.report.json import predictions_csv, write_report
 from claimbench.report.model import Prediction, Report
 from claimbench.run.cache import CacheScope, decode_verdict
 from claimbench.run.engines import check_batch
-from claimbench.run.runner import STREAM_MIN_RECORDS, VALIDATED, run
+from claimbench.run.runner import run
 from claimbench.run.streaming import Finish
+from claimbench.run.validated import STREAM_MIN_RECORDS, VALIDATED
 from tests.conftest import tiny_records, write_records
 from tests.test_runner import CALLS, INTERRUPT_AT, SPEC, make_dataset, registry, spec_for
 
@@ -259,6 +262,134 @@ def _same_parquet(a: Path, b: Path) -> bool:
     return bool(pq.read_table(a).equals(pq.read_table(b)))
 
 
+MIXED = SPEC.replace(
+    '[[datasets]]\npath = "{data}"\n', '[[datasets]]\npath = "{data}"\n[[datasets]]\npath = "{big}"\n'
+)
+
+
+def test_a_run_mixing_both_keeps_the_whole_datasets_predictions_and_spools_every_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One dataset large enough to stream and one loaded whole: the small one's predictions stay in the
+    report (report.json, the HTML article views), and the spool is the run's whole predictions.csv."""
+    small = make_dataset(tmp_path / "small", prefix="s", n_articles=2)
+    big = make_dataset(tmp_path / "big", prefix="b", n_articles=8, place="city")
+    text = MIXED.replace("{big}", big.as_posix())
+    whole = run(spec_for(tmp_path / "whole", small, text), registry=registry(), progress=False)
+    monkeypatch.setattr("claimbench.run.validated.STREAM_MIN_RECORDS", 20)  # small: 10 claims, 8 relations
+    mixed = run(spec_for(tmp_path / "mixed", small, text), registry=registry(), progress=False)
+    assert outcome(mixed) == outcome(whole)
+    assert mixed.predictions == tuple(p for p in whole.predictions if p.dataset == "small")
+    assert mixed.articles == tuple(a for a in whole.articles if a.dataset == "small")
+    assert mixed.predictions_file is not None
+    assert Path(mixed.predictions_file).read_text(encoding="utf-8") == predictions_csv(whole.predictions)
+
+
+def test_a_streamed_two_label_corpus_is_scored_over_its_labels(tmp_path: Path) -> None:
+    """A converted corpus declares its labels (manifest ``label_mapping``): macro-F1 averages over those
+    whether the corpus is loaded whole or streamed."""
+    from claimbench.data.adapters import perspectrum, save
+
+    sample = ROOT / "tests" / "data" / "pairs_sample" / "perspectrum.csv"
+    data = save(perspectrum.load(sample), tmp_path / "perspectrum").path
+    text = SPEC.split("[[checkers]]")[0] + (
+        '[[checkers]]\nname = "toy"\nparams = {{ task = "source_agreement" }}\n'
+    )
+    whole = run(spec_for(tmp_path / "whole", data, text), registry=registry(), progress=False)
+    streamed = run(
+        spec_for(tmp_path / "stream", data, text), registry=registry(), progress=False, stream=True
+    )
+    assert outcome(streamed) == outcome(whole)
+    (scores,) = streamed.scores
+    two = [scores.per_label[label].f1 for label in ("agree", "disagree")]
+    assert scores.metrics["macro_f1"].value == pytest.approx(sum(two) / 2)
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_fitting_waits_for_the_first_missing_verdict(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stream: bool
+) -> None:
+    """One rule for both kinds of dataset: fit when a verdict is missing, not at all when all are cached."""
+    from claimbench.run import runner
+    from tests.test_runner import fit_spec
+
+    data = make_dataset(tmp_path / "toy")
+    dev = make_dataset(tmp_path / "dev", prefix="d", n_articles=2, place="village")
+    fits: list[str] = []
+    real = runner.fit_checker
+
+    def spy(checker: Any, items: Any, context: Any) -> Any:
+        fits.append(str(checker.name))
+        return real(checker, items, context)
+
+    monkeypatch.setattr(runner, "fit_checker", spy)
+    spec = fit_spec(tmp_path / "run", data, dev)
+    first = run(spec, registry=registry(), progress=False, stream=stream)
+    assert fits == ["majority-baseline"]
+    again = run(spec, registry=registry(), progress=False, stream=stream)
+    assert fits == ["majority-baseline"]  # every verdict cached: nothing to fit for
+    assert again.checkers[0].reused == 30
+    assert outcome(again) == outcome(first)
+
+
+@pytest.mark.parametrize("held", [0, 20_000])
+@pytest.mark.parametrize("retry_errors", [False, True])
+def test_the_shard_index_finds_what_get_many_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, held: int, retry_errors: bool
+) -> None:
+    """Small scopes are looked up in the entries read once, large ones by key prefix: the same verdicts
+    (newest shard wins; with ``retry_errors`` recorded errors are left to recompute)."""
+    from claimbench.run import cache as cache_module
+    from claimbench.run.cache import VerdictCache
+
+    monkeypatch.setattr(cache_module, "HELD_VERDICTS", held)
+    scope = CacheScope("0" * 64, "toy", "1", {})
+    old = [Verdict(f"c{i}", "toy", "1", "consistent", 0.5) for i in range(6)]
+    new = [Verdict.failed("c1", "toy", "1", "boom"), Verdict("c4", "toy", "1", "inconsistent", 0.25)]
+    with VerdictCache(tmp_path) as cache:
+        cache.put_many(scope, ((v.item_id, v) for v in old))
+        cache.put_many(scope, ((v.item_id, v) for v in new))
+        ids = ["c9", "c4", "c1", "c0"]
+        expected = cache.get_many(scope, ids)
+        if retry_errors:
+            expected = {i: v for i, v in expected.items() if v.error is None}
+        index = cache.index(scope, retry_errors)
+        try:
+            found = index.lookup(scope, ids)
+        finally:
+            index.close()
+    assert {ids[n]: v for n, v in found.items()} == expected
+    assert expected["c4"].label == "inconsistent"
+
+
+class _Forgetful:
+    """A broken engine: it drops the last batch it is given."""
+
+    name = "forgetful"
+
+    def map_batches(self, checker: Any, context: Any, batches: Any, finish: Any = None) -> Any:
+        from claimbench.run.engines import SerialEngine
+
+        results = list(SerialEngine().map_batches(checker, context, batches, finish))
+        return iter(results[:-1])
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_broken_engine_stops_the_run_the_same_way_for_both(tmp_path: Path, stream: bool) -> None:
+    data = make_dataset(tmp_path / "toy")
+    with pytest.raises(RuntimeError, match="engine 'forgetful' did not return every batch"):
+        run(
+            spec_for(tmp_path / "run", data),
+            registry=registry(),
+            progress=False,
+            stream=stream,
+            engine=_Forgetful(),  # type: ignore[arg-type]
+        )
+
+
 def test_streamed_run_resumes_from_the_cache(tmp_path: Path) -> None:
     data = make_dataset(tmp_path / "toy")
     spec = spec_for(tmp_path / "run", data)
@@ -299,7 +430,7 @@ def test_streaming_is_chosen_by_size_and_validates_once(
     data = make_dataset(tmp_path / "toy")
     spec = spec_for(tmp_path / "run", data)
     assert run(spec, registry=registry(), progress=False).predictions  # small: loaded whole
-    monkeypatch.setattr("claimbench.run.runner.STREAM_MIN_RECORDS", 10)
+    monkeypatch.setattr("claimbench.run.validated.STREAM_MIN_RECORDS", 10)
     assert STREAM_MIN_RECORDS == 100_000
     calls: list[bool] = []
     real = open_stream
@@ -308,7 +439,7 @@ def test_streaming_is_chosen_by_size_and_validates_once(
         calls.append(validate)
         return real(path, validate=validate)
 
-    monkeypatch.setattr("claimbench.run.runner.open_stream", spy)
+    monkeypatch.setattr("claimbench.run.validated.open_stream", spy)
     first = run(spec, registry=registry(), progress=False)
     assert first.predictions == ()  # large: streamed
     second = run(spec, registry=registry(), progress=False)
@@ -438,6 +569,7 @@ def verdicts(draw: st.DrawFn) -> tuple[str, str, str, Verdict]:
     rows=[("c1", "consistent", "a1", Verdict.failed("c1", "toy", "1", "a\rb"))],
     names=("d", "toy"),
 )
+@settings(suppress_health_check=[HealthCheck.too_slow])  # awkward texts are slow to draw on a busy machine
 def test_finish_reduces_to_the_rows_codes_and_shard_of_the_verdicts(
     rows: list[tuple[str, str, str, Verdict]], names: tuple[str, str]
 ) -> None:
@@ -453,6 +585,11 @@ def test_finish_reduces_to_the_rows_codes_and_shard_of_the_verdicts(
         for i, g, c, v in zip(ids, gold, clusters, vs, strict=True)
     ]
     assert "".join(done.rows) == predictions_csv(expected).split("\n", 1)[1]
+    held = Finish(dataset, NUMERIC_CONSISTENCY, checker, scope, held=True).reduce(ids, gold, clusters, vs)
+    assert held.rows == expected  # the same rows as records, for a report that carries them
+    assert (held.codes, held.scores, held.shard) == (done.codes, done.scores, done.shard)
+    failed = [n for n, v in enumerate(vs) if v.error is not None]
+    assert (done.error_at, done.first_error) == ((failed[0], vs[failed[0]].error) if failed else (-1, None))
     labels = TASK_LABELS[NUMERIC_CONSISTENCY]
     assert list(done.codes) == [labels.index(v.label) if v.label else len(labels) for v in vs]
     scores = np.frombuffer(done.scores, dtype=np.float64)
@@ -500,7 +637,7 @@ def test_finish_runs_where_the_batch_was_checked(tmp_path: Path) -> None:
         b"".join(r.finished.codes for r in serial)
         == finish.reduce(chunk.ids, chunk.gold, chunk.clusters, whole).codes
     )
-    with pytest.raises(TypeError, match="streamed run"):
+    with pytest.raises(TypeError, match="batch of the judge loop"):
         finish(chunk.records, whole)  # type: ignore[arg-type]
 
 

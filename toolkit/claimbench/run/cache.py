@@ -358,13 +358,19 @@ class VerdictCache:
         self.close()
 
 
+HELD_VERDICTS = 20_000
+"""A :class:`ShardIndex` of a scope with at most this many cached verdicts keeps them as read (a few MB),
+so a dataset loaded whole, or a small streamed one, is looked up without reading its shards twice."""
+
+
 class ShardIndex:
     """Which cache shard holds the newest verdict of each key of one scope, to fetch cached verdicts by chunk.
 
     Built with one read of the scope's shards (``SELECT … WHERE scope = ?``, through a read-only
     connection of its own: WAL lets it read beside the writer) into two sorted arrays — the first 64 bits
     of each key and the shard's row id — 16 bytes per cached verdict instead of the verdicts themselves.
-    A lookup fetches just the shards that hold a chunk's keys and decodes just those verdicts. Made by
+    A lookup fetches just the shards that hold a chunk's keys and decodes just those verdicts (a scope of
+    at most :data:`HELD_VERDICTS` keeps its entries from that one read instead). Made by
     :meth:`VerdictCache.index`. Two keys sharing 64
     bits would only make one of them be recomputed: every hit is confirmed by its full key.
     """
@@ -372,11 +378,19 @@ class ShardIndex:
     def __init__(self, path: Path, scope: CacheScope, retry_errors: bool) -> None:
         self._conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30.0)
         prefixes, rows = array("Q"), array("q")
+        held: dict[str, Any] | None = {}
         query = "SELECT id, verdicts FROM shards WHERE scope = ? ORDER BY id"
         for rowid, text in self._conn.execute(query, (scope.hash,)):
-            for key, data in _json.loads(text).items():
+            shard = _json.loads(text)
+            for key, data in shard.items():
                 prefixes.append(int(key[:16], 16))
                 rows.append(-1 if retry_errors and data[6] is not None else rowid)  # an error: recompute
+            if held is not None:
+                held.update(shard)  # newer shards win
+                if len(held) > HELD_VERDICTS:
+                    held = None
+        self._held = held
+        self._retry_errors = retry_errors
         keys = np.frombuffer(prefixes, dtype=np.uint64)
         order = np.argsort(keys, kind="stable")  # shards in id order: the last of equal keys is the newest
         keys, shards = keys[order], np.frombuffer(rows, dtype=np.int64)[order]
@@ -393,6 +407,8 @@ class ShardIndex:
         """The cached verdicts of the items ``ids`` that the index knows, by position in ``ids``."""
         if not len(self.keys):
             return {}
+        if self._held is not None:
+            return self._lookup_held(self._held, ids, scope)
         full = [scope.key(item_id) for item_id in ids]
         wanted = np.array([int(k[:16], 16) for k in full], dtype=np.uint64)
         where = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
@@ -416,6 +432,21 @@ class ShardIndex:
             try:
                 found[position] = decode_verdict(ids[position], data)
             except (ValueError, KeyError, TypeError):
+                continue  # unreadable entry: recompute rather than fail
+        return found
+
+    def _lookup_held(
+        self, held: Mapping[str, Any], ids: Sequence[str], scope: CacheScope
+    ) -> dict[int, Verdict]:
+        """:meth:`lookup` in the entries read while building the index (a small scope): no second read."""
+        found: dict[int, Verdict] = {}
+        for position, item_id in enumerate(ids):
+            data = held.get(scope.key(item_id))
+            if data is None or (self._retry_errors and data[6] is not None):
+                continue
+            try:
+                found[position] = decode_verdict(item_id, data)
+            except (ValueError, KeyError, TypeError, IndexError):
                 continue  # unreadable entry: recompute rather than fail
         return found
 

@@ -1,12 +1,36 @@
 """The benchmark runner: a :class:`~claimbench.run.spec.BenchmarkSpec` in, a :class:`Report` out.
 
-For each dataset × task × checker of the spec the runner takes the task's items (the first ``limit``),
-reuses every verdict the cache holds, computes the missing ones in batches on an engine
-(:mod:`claimbench.run.engines`) and writes each batch to the cache the moment it completes. Then it scores
-every checker (:mod:`claimbench.scoring.tables`: the metrics of :mod:`claimbench.scoring.metrics` with
-intervals from
-:mod:`claimbench.scoring.stats`, resampling by article), compares every two checkers on the same dataset and
-task, and records timings and the environment.
+For each dataset × task × checker of the spec (:mod:`claimbench.run.plan`) the runner takes the task's
+items (the first ``limit``) in chunks (:mod:`claimbench.run.chunks`), reuses every verdict the cache
+holds, computes the missing ones in batches on an engine (:mod:`claimbench.run.engines`) and writes each
+batch to the cache the moment it completes. Then it scores every checker
+(:mod:`claimbench.scoring.tables`: the metrics of :mod:`claimbench.scoring.metrics` with intervals from
+:mod:`claimbench.scoring.stats`, resampling by article), compares every two checkers on the same dataset
+and task, and records timings and the environment (:mod:`claimbench.run.environment`).
+
+**One judge loop.** Every dataset goes through :func:`_judge`: a dataset loaded whole is one chunk of
+all its items, a streamed one (:mod:`claimbench.run.validated`: a directory too large for memory, or
+``run(stream=True)``) is read chunk by chunk, once per checker, holding at most the chunks whose batches
+are in flight. Each batch is reduced where it was checked — on the worker — to its cache shard, label
+codes, scores and prediction rows (:class:`claimbench.run.streaming.Finish`), the shard is written to
+the cache as it arrives, and of each verdict only a label code and a score stay (a few bytes per item,
+the gold codes and cluster ids likewise, :class:`claimbench.scoring.tables.Collect`), which is all the
+metrics, intervals and comparisons need: both kinds of dataset are scored by the same code from the same
+compact arrays. Cached verdicts are found through an index of the scope's cache shards
+(:meth:`VerdictCache.index`).
+
+**Predictions.** A dataset loaded whole keeps its prediction records in the report (``report.json``,
+and the HTML report's article views, need them). A streamed dataset's rows are written, as they come and
+in item order, to ``cache/predictions.stream.csv``, and its report carries none of them (``report.json``
+of a million items would not be read by anyone). A run that streams any dataset spools every dataset's
+rows, so that file is the run's whole ``predictions.csv`` (which
+:func:`claimbench.report.json.write_report` copies from it); the datasets loaded whole still keep theirs
+in the report too.
+
+**Fitting.** A checker with ``fit_on`` is fitted on that dataset's items of its task when the first
+verdict is found missing — before any batch goes to the engine, for any kind of dataset; a run whose
+verdicts are all cached fits nothing. What is refused and counted is the plan's
+(:mod:`claimbench.run.plan`); the report records, per checker, where it was fitted.
 
 **Resuming.** Because a batch is committed to the cache as soon as it is back, a run that is stopped —
 Ctrl-C, an exception, ``kill -9`` — loses at most the batches in flight. Running the same spec again
@@ -14,146 +38,56 @@ looks every item up, finds the finished ones and computes only the rest; since a
 on its cache key (dataset checksum, checker, version, parameters, item), and scoring only on the verdicts
 and the seed, the resumed run's report equals an uninterrupted one's (timings aside).
 
-**Fitting.** A checker with ``fit_on`` is fitted on that dataset's items of its task (only when some
-verdict is not cached). The runner refuses — before anything runs — to evaluate a checker on a dataset
-that is its fitting data: same checksum, or any evaluated item whose texts are those of a fitted item,
-whatever the ids (:mod:`claimbench.run.leakage`). Evaluated items that share only one text with the fitting
-data are counted, per checker and dataset, in the report's ``contamination``. The fitting dataset's
-checksum is part of the checker's cache key, and the report records, per checker, where it was fitted.
-
-**Streaming.** A dataset directory too large for memory (``run(stream=True)``, or by default one whose
-manifest counts more than :data:`STREAM_MIN_RECORDS` claims and relations) is validated in one streaming
-pass (:func:`claimbench.data.dataset.open_stream`; once per dataset checksum and output directory, recorded in
-``cache/validated.json``) and its items are then read chunk by chunk, once per checker. The runner holds
-at most the chunks whose batches are in flight. Each batch is reduced where it was checked — on the
-worker — to its cache shard, label codes, scores and prediction rows (:mod:`claimbench.run.streaming`), the
-shard is written to the cache as it arrives, and of each verdict only a label code and a score stay (a
-few bytes per item, the gold codes and cluster ids likewise), which is all the metrics, intervals and
-comparisons need. Prediction rows are written to
-``cache/predictions.stream.csv`` as they come, in item order, and :func:`claimbench.report.json.write_report`
-copies them to ``predictions.csv``; the report itself then carries no predictions (``report.json`` of a
-million items would not be read by anyone). Cached verdicts are found through an index of the scope's
-cache shards (64-bit key prefixes → shard), built with one read of the cache. Scores are the same as
-when the dataset is loaded whole: both paths score the same compact arrays.
+**A broken engine** — one that does not return every batch it was given, or returns one twice — stops
+the run with a :class:`RuntimeError` (it is not the data's fault), whatever the dataset.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import gc
-import hashlib
 import itertools
-import json
 import logging
-import os
-import platform
-import subprocess
 import sys
 import time
 from array import array
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
-from claimbench._io import write_text
-from claimbench.checkers.base import Checker, can_fit, fit_checker
+from claimbench.checkers.base import fit_checker
 from claimbench.checkers.registry import Registry, discover
-from claimbench.data.adapters import open_dataset
-from claimbench.data.dataset import (
-    STREAM_CHUNK,
-    Dataset,
-    DatasetError,
-    DatasetStream,
-    data_checksum,
-    open_stream,
-    read_manifest_text,
-)
+from claimbench.data.dataset import DatasetStream
 from claimbench.progress import live_progress, stage
-from claimbench.records import Item, Verdict
-from claimbench.report.model import (
-    ArticleView,
-    CheckerRun,
-    ClaimMark,
-    Comparison,
-    Contamination,
-    DatasetInfo,
-    Prediction,
-    Report,
-    TaskScores,
-    with_verdicts,
-)
-from claimbench.run.cache import CACHE_DIR, FILES_KEY, CacheScope, VerdictCache, file_digests, plain_params
-from claimbench.run.engines import Engine, RawItems, batched, make_engine
-from claimbench.run.leakage import FitTexts, Screening, fit_texts, screen
-from claimbench.run.spec import BenchmarkSpec, CheckerSpec, DatasetSpec, SpecError
-from claimbench.run.streaming import Finish, Finished, Spool, StreamBatch, Window, pick
+from claimbench.records import Context
+from claimbench.report.model import Comparison, Prediction, Report, TaskScores, with_verdicts
+from claimbench.run.cache import CACHE_DIR, CacheScope, VerdictCache
+from claimbench.run.chunks import chunk_batch, count_items, read_chunks
+from claimbench.run.engines import Engine, make_engine
+from claimbench.run.environment import environment, peak_memory
+from claimbench.run.plan import Planned, Source, checker_run, plan
+from claimbench.run.record import article_views, dataset_info, describe, fitted_on
+from claimbench.run.spec import BenchmarkSpec
+from claimbench.run.streaming import Finish, Finished, HeldBatch, Spool, StreamBatch, Window
+from claimbench.run.validated import open_source
 from claimbench.scoring.tables import Collect, Compact, Table, adjust
 
 log = logging.getLogger("claimbench.run.runner")
 
-PACKAGES: tuple[str, ...] = (
-    "numpy",
-    "scipy",
-    "scikit-learn",
-    "pandas",
-    "jsonschema",
-    "pint",
-    "joblib",
-    "rich",
-    "pyarrow",
-)
-"""Packages whose versions a report records (those installed)."""
-
-FIT_KEY = "__fit_on__"
-"""Added to a fitted checker's parameters in its cache key: the fitting dataset's checksum."""
-
-STREAM_MIN_RECORDS = 100_000
-"""``run(stream=None)`` streams a dataset directory whose manifest counts more claims and relations."""
 PREDICTIONS_SPOOL = "predictions.stream.csv"
-"""Where a streamed run writes its prediction rows, in the cache directory."""
-VALIDATED = "validated.json"
-"""Dataset checksums a streamed run validated, in the cache directory (with what they were checked by)."""
-
-IntArray = NDArray[np.intp]
-Source = Dataset | DatasetStream
-"""A dataset loaded whole, or one streamed from disk."""
-
-
-@dataclass
-class _Planned:
-    """One checker configuration, instantiated and checked, with what the run learns about it."""
-
-    index: int
-    spec: CheckerSpec
-    checker: Checker
-    origin: str
-    fit_data: Dataset | None
-    key_params: dict[str, Any]
-    contamination: tuple[Contamination, ...] = ()
-    fitted: bool = False
-    seconds: float = 0.0
-    computed: int = 0
-    reused: int = 0
-    judged: int = 0
-    first_error: str | None = None
-
-    @property
-    def label(self) -> str:
-        return self.spec.label
+"""Where a run that streams writes its prediction rows, in the cache directory."""
 
 
 @dataclass
 class _Outcome:
     """One checker's verdicts on one dataset and task, compacted for scoring."""
 
-    planned: _Planned
+    planned: Planned
     compact: Compact
 
 
@@ -188,9 +122,10 @@ def run(
     ``retry_errors`` recomputes cached verdicts that recorded a checker error. ``progress``: show rich
     progress bars (default: when stderr is a terminal). ``engine`` overrides the spec's engine.
     ``stream``: read dataset directories chunk by chunk (``True``), never (``False``), or only those
-    whose manifest counts more than :data:`STREAM_MIN_RECORDS` claims and relations (``None``); a run
-    that streams writes its prediction rows to the cache directory and its report carries none but
-    names that file (``predictions_file``), which ``write_report`` copies to ``predictions.csv``.
+    whose manifest counts more than :data:`~claimbench.run.validated.STREAM_MIN_RECORDS` claims and
+    relations (``None``); a run that streams writes its prediction rows to the cache directory and its
+    report names that file (``predictions_file``), which ``write_report`` copies to
+    ``predictions.csv``; the report carries the rows of the datasets loaded whole only.
 
     Raises :class:`~claimbench.run.spec.SpecError` for checker parameters that do not construct, a ``fit_on``
     that is also evaluated, or a checker that cannot be fitted; :class:`~claimbench.data.dataset.DatasetError`
@@ -203,11 +138,11 @@ def run(
     cache_dir = spec.output / CACHE_DIR
 
     with timer.phase("load_seconds"):
-        datasets = []
+        datasets: list[Source] = []
         for d in spec.datasets:
-            with stage(f"reading {_describe(d)}"):
-                datasets.append(_open(d, stream, cache_dir))
-        planned = _plan(spec, registry, datasets)
+            with stage(f"reading {describe(d)}"):
+                datasets.append(open_source(d, stream, cache_dir))
+        planned = plan(spec, registry, datasets)
     owns_engine = engine is None
     if engine is None:
         engine = make_engine(spec.run.engine, jobs=spec.run.jobs)
@@ -224,47 +159,26 @@ def run(
             _progress(show) as bars,
             Spool(cache_dir / PREDICTIONS_SPOOL if streamed else None) as spool,
         ):
+            judge = _Judge(cache, engine, spec, timer, bars, use_cache=use_cache, retry_errors=retry_errors)
             for dataset in datasets:
+                held = not isinstance(dataset, DatasetStream)
+                keep = _keeper(held, predictions, spool)
                 context = dataset.context()
                 for task in spec.tasks:
                     runners = [p for p in planned if p.checker.task == task]
                     if not runners:
                         continue
+                    shared = None if held else dataset.articles  # held: remember every cluster id
+                    collect = Collect(dataset.id, task, dataset.manifest, shared)
                     results: list[_Outcome] = []
-                    if isinstance(dataset, DatasetStream):
-                        collect = Collect(dataset, task)
-                        for p in runners:
-                            compact = _judge_stream(
-                                p, dataset, task, context, cache, engine, spec, timer, bars, spool,
-                                collect if not results else None,
-                                use_cache=use_cache, retry_errors=retry_errors,
-                            )  # fmt: skip
-                            results.append(_Outcome(p, compact))
-                            if not collect.n:
-                                break
+                    for p in runners:
+                        compact = judge(p, dataset, task, context, keep, collect if not results else None)
+                        results.append(_Outcome(p, compact))
                         if not collect.n:
-                            continue
-                        table = collect.table(spec.bootstrap, spec.seed)
-                    else:
-                        items = dataset.items(task)
-                        if spec.limit is not None:
-                            items = items[: spec.limit]
-                        if not items:
-                            continue
-                        table = Table.build(dataset, task, items, spec.bootstrap, spec.seed)
-                        for p in runners:
-                            verdicts = _judge(
-                                p, dataset, task, items, context, cache, engine, spec, timer,
-                                bars, use_cache=use_cache, retry_errors=retry_errors,
-                            )  # fmt: skip
-                            rows = table.predictions(p.label, verdicts)
-                            if spool.active:
-                                spool.write(rows)
-                            else:
-                                predictions.extend(rows)
-                            results.append(_Outcome(p, table.compact(verdicts)))
-                    tables[(dataset.id, task)] = table
-                    outcomes[(dataset.id, task)] = results
+                            break
+                    if collect.n:
+                        tables[(dataset.id, task)] = collect.table(spec.bootstrap, spec.seed)
+                        outcomes[(dataset.id, task)] = results
     finally:
         if owns_engine:
             engine.close()
@@ -291,7 +205,7 @@ def run(
         "fit_seconds": timer.phases.get("fit_seconds", 0.0),
         "check_seconds": sum(p.seconds for p in planned),
         "score_seconds": timer.phases.get("score_seconds", 0.0),
-        **_peak_memory(),
+        **peak_memory(),
     }
     effective = spec.to_dict()
     effective["run"]["engine"] = engine.name
@@ -302,8 +216,8 @@ def run(
         spec=effective,
         created=created,
         environment=environment(spec.source.parent if spec.source is not None else Path.cwd()),
-        datasets=tuple(_dataset_info(d) for d in datasets),
-        checkers=tuple(_checker_run(p) for p in planned),
+        datasets=tuple(dataset_info(d) for d in datasets),
+        checkers=tuple(checker_run(p) for p in planned),
         scores=tuple(scores),
         comparisons=comparisons,
         predictions=tuple(predictions),
@@ -335,364 +249,177 @@ def run_failures(scores: Sequence[TaskScores], examples: Mapping[str, str | None
     return tuple(reasons)
 
 
-def _open(d: DatasetSpec, stream: bool | None, cache_dir: Path) -> Source:
-    """A spec's dataset: loaded whole (adapters, and directories unless streamed), or streamed."""
-    if d.adapter is not None or stream is False or (stream is None and not _large(d.path)):
-        return open_dataset(d.path, d.adapter, dict(d.options))
-    return _open_stream(d.path, cache_dir)
+def _keeper(held: bool, predictions: list[Prediction], spool: Spool) -> Callable[[list[Any]], None]:
+    """Where a dataset's prediction rows go, in item order: a dataset loaded whole keeps its records in
+    the report (and writes them to the spool too, when the run streams another dataset, so the spool is
+    the run's whole ``predictions.csv``); a streamed dataset's CSV lines go to the spool only."""
+    if not held:
+        return spool.lines
+
+    def keep(rows: list[Any]) -> None:
+        predictions.extend(rows)
+        spool.write(rows)
+
+    return keep
 
 
-def _large(path: Path) -> bool:
-    """Whether the manifest at ``path`` counts more than :data:`STREAM_MIN_RECORDS` claims and relations."""
-    try:
-        counts = json.loads(read_manifest_text(path))["counts"]
-        return int(counts.get("claims", 0)) + int(counts.get("relations", 0)) > STREAM_MIN_RECORDS
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return False  # loading it whole reports what is wrong
+class _Judge:
+    """The one judge loop, with what every dataset, task and checker of a run shares."""
 
+    def __init__(
+        self,
+        cache: VerdictCache,
+        engine: Engine,
+        spec: BenchmarkSpec,
+        timer: _Timer,
+        bars: _Bars,
+        *,
+        use_cache: bool,
+        retry_errors: bool,
+    ) -> None:
+        self.cache, self.engine, self.spec, self.timer, self.bars = cache, engine, spec, timer, bars
+        self.use_cache, self.retry_errors = use_cache, retry_errors
 
-def _validation_stamp() -> str:
-    """What a dataset was validated by: the schemas and the validating code (any change validates again)."""
-    from claimbench.data import dataset, schema
+    def __call__(
+        self,
+        p: Planned,
+        dataset: Source,
+        task: str,
+        context: Context,
+        keep: Callable[[list[Any]], None],
+        collect: Collect | None,
+    ) -> Compact:
+        """Every item's verdict, from the cache where possible, computed (and cached batch by batch) else,
+        kept as label codes and scores; ``keep`` takes the prediction rows in item order, ``collect`` (the
+        first checker of a task) the gold and cluster codes.
 
-    digest = hashlib.sha256()
-    for kind in ("manifest", "article", "claim", "relation"):
-        digest.update(canonical_schema(kind).encode("utf-8"))
-    for module in (dataset, schema):
-        digest.update(Path(str(module.__file__)).read_bytes())
-    return digest.hexdigest()
+        A generator reads a chunk, finds its cached verdicts and cuts the missing items into batches; the
+        engine pulls it only as fast as batches complete (a streamed dataset; one loaded whole is handed
+        over as a list), so at most the chunks with a batch in flight are held. Each batch comes back
+        reduced by :class:`Finish` (on the worker) and its shard is written to the cache at once; each
+        chunk whose batches are all back is appended, in item order, to the codes and scores. The
+        checker's time covers all of it (keys, lookups, checking, cache writes) except fitting.
+        """
+        start = time.perf_counter()
+        held = not isinstance(dataset, DatasetStream)
+        scope = CacheScope(dataset.checksum, p.spec.name, str(p.checker.version), p.key_params)
+        finish = Finish(dataset.id, task, p.label, scope, held)
+        index = self.cache.index(scope, self.retry_errors) if self.use_cache else None
+        total = count_items(dataset, task, self.spec.limit)
+        bar = self.bars.add(f"{p.label} · {dataset.id}/{task}", total=total, completed=0)
+        codes, scores = array("b"), array("d")
+        windows: deque[Window] = deque()
+        owners: dict[int, tuple[Window, list[int]]] = {}
+        numbers = itertools.count()
+        counts = {"items": 0, "reused": 0, "errors": 0}
 
+        def flush() -> None:
+            """Append the leading windows whose batches are all back, in item order; keep their rows."""
+            while windows and windows[0].pending == 0:
+                window = windows.popleft()
+                codes.frombytes(window.codes)
+                scores.extend(window.scores)
+                counts["errors"] += window.errors
+                if window.first_error is not None and p.first_error is None:
+                    p.first_error = window.first_error  # named in the report if it failed on everything
+                keep(window.rows)
 
-def canonical_schema(kind: str) -> str:
-    """A record kind's JSON Schema as canonical text (part of the validation stamp)."""
-    from claimbench.data.schema import load_schema
+        def produce() -> Iterator[HeldBatch | StreamBatch]:
+            size = self.spec.run.batch_size
+            for chunk in read_chunks(dataset, task, self.spec.limit):
+                if collect is not None:
+                    collect.add(chunk.gold, chunk.clusters)
+                window = Window.of(chunk.ids, chunk.gold, chunk.clusters)
+                windows.append(window)
+                found = index.lookup(scope, chunk.ids) if index is not None else {}
+                if found:
+                    slots = sorted(found)
+                    window.fill(slots, window.reduce(finish, slots, [found[i] for i in slots], cached=True))
+                counts["items"] += len(chunk.ids)
+                counts["reused"] += len(found)
+                self.bars.advance(bar, len(found))
+                missing = [i for i in range(len(chunk.ids)) if i not in found]
+                parts = [missing[first : first + size] for first in range(0, len(missing), size)]
+                window.pending = len(parts)  # all of them before the first is out: it may come back at once
+                for slots in parts:
+                    owners[next(numbers)] = (window, slots)
+                    yield chunk_batch(chunk, slots)
+                flush()
 
-    return json.dumps(load_schema(kind), sort_keys=True, separators=(",", ":"))
-
-
-def _open_stream(path: Path, cache_dir: Path) -> DatasetStream:
-    """The dataset at ``path`` as a stream, validated once per checksum for this output directory.
-
-    Validating a million records takes longer than checking them with a fast checker, and a sweep of
-    checker configurations reads the same data every run; so a dataset whose checksum (the SHA-256 of
-    its files) was validated by the same schemas and code is only read for its context, its files'
-    SHA-256 checked against the manifest as they are read.
-    """
-    memo = cache_dir / VALIDATED
-    try:
-        manifest = json.loads(read_manifest_text(path))
-        files = manifest["files"]
-        checksum = data_checksum(files)
-        known = json.loads(memo.read_text(encoding="utf-8")) if memo.is_file() else {}
-    except (OSError, ValueError, TypeError, KeyError):
-        checksum, known = "", {}
-    stamp = _validation_stamp()
-    if checksum and known.get(checksum) == stamp:
         try:
-            return open_stream(path, validate=False)
-        except DatasetError:
-            pass  # changed since: the full validation says what is wrong
-    dataset = open_stream(path)
-    known = {k: v for k, v in known.items() if v == stamp}
-    known[dataset.checksum] = stamp
-    write_text(memo, json.dumps(known, indent=1, sort_keys=True) + "\n")
-    log.info("%s: validated (%s)", dataset.id, _display(path))
-    return dataset
-
-
-def _plan(spec: BenchmarkSpec, registry: Registry, datasets: Sequence[Source]) -> list[_Planned]:
-    """Instantiate every checker the tasks need and check ``fit_on``; every problem at once."""
-    source = str(spec.source) if spec.source is not None else "<spec>"
-    problems: list[str] = []
-    first: dict[str, int] = {}
-    for i, dataset in enumerate(datasets):
-        if dataset.id in first:
-            problems.append(
-                f"{source}: datasets[{i}]: dataset id {dataset.id!r} is also that of "
-                f"datasets[{first[dataset.id]}]; scores are keyed by dataset id, so score one at a time"
-            )
-        first.setdefault(dataset.id, i)
-    planned: list[_Planned] = []
-    fit_sets: dict[DatasetSpec, Dataset] = {}
-    screened: dict[tuple[DatasetSpec, str], tuple[list[str], list[tuple[Source, Screening]]]] = {}
-    for i, cs in enumerate(spec.checkers):
-        key = f"checkers[{i}]"
-        try:
-            checker = registry.create(cs.name, **cs.params)
-        except Exception as exc:  # noqa: BLE001 - any constructor failure is a spec problem
-            problems.append(f"{source}: {key}.params: cannot create {cs.name!r}: {exc}")
-            continue
-        if checker.task not in spec.tasks:
-            log.info("%s: task %s is not run; skipped", cs.label, checker.task)
-            continue
-        try:
-            params = plain_params(checker.get_params())
-            digests = file_digests(checker, params)  # files the checker reads enter the key by content
-            params = {**params, FILES_KEY: digests} if digests else params
-        except (TypeError, ValueError) as exc:
-            problems.append(f"{source}: {key}.params: {exc}")
-            continue
-        fit_data = None
-        if cs.fit_on is not None:
-            if not can_fit(checker):
-                problems.append(
-                    f"{source}: {key}.fit_on: checker {cs.name!r} has no fit(items, context) method"
-                )
-                continue
-            if cs.fit_on not in fit_sets:
-                with stage(f"reading {_describe(cs.fit_on)} to fit {cs.label}"):
-                    fit_sets[cs.fit_on] = open_dataset(
-                        cs.fit_on.path, cs.fit_on.adapter, dict(cs.fit_on.options)
-                    )
-            fit_data = fit_sets[cs.fit_on]
-            if (cs.fit_on, str(checker.task)) not in screened:
-                screened[(cs.fit_on, str(checker.task))] = screen_fit(fit_data, datasets, str(checker.task))
-            messages, screenings = screened[(cs.fit_on, str(checker.task))]
-            problems.extend(f"{source}: {key}.fit_on: {message}" for message in messages)
-            params = {**params, FIT_KEY: fit_data.checksum}
-            contamination = tuple(
-                Contamination(
-                    dataset=d.id,
-                    task=str(checker.task),
-                    checker=cs.label,
-                    fitted_on=_fitted_on(fit_data),
-                    items=sc.items,
-                    shared=sc.shared,
-                    share=sc.share,
-                )
-                for d, sc in screenings
-            )
-        else:
-            contamination = ()
-        origin = registry.checkers[cs.name].origin if cs.name in registry.checkers else "unknown"
-        planned.append(_Planned(i, cs, checker, origin, fit_data, params, contamination))
-    if problems:
-        raise SpecError(source, problems)
-    return planned
-
-
-def leakage(fit_data: Dataset, evaluated: Sequence[Source], task: str) -> list[str]:
-    """Why fitting on ``fit_data`` and evaluating on ``evaluated`` would score on training data, if so.
-
-    Refused: the same dataset (checksum), or an evaluated item of ``task`` whose texts (claim and other
-    text, normalised) are all those of one fitted item, whatever the ids (:mod:`claimbench.run.leakage`).
-    """
-    return screen_fit(fit_data, evaluated, task)[0]
-
-
-def screen_fit(
-    fit_data: Dataset, evaluated: Sequence[Source], task: str
-) -> tuple[list[str], list[tuple[Source, Screening]]]:
-    """:func:`leakage`'s messages, and each evaluated dataset's screening (for its contamination figure).
-
-    A dataset refused for its checksum is not screened; a streamed dataset is read chunk by chunk.
-    """
-    problems: list[str] = []
-    screenings: list[tuple[Source, Screening]] = []
-    fitted: FitTexts | None = None
-    for dataset in evaluated:
-        if dataset.checksum == fit_data.checksum:
-            problems.append(
-                f"refusing to fit on {fit_data.path}: it is the dataset being evaluated "
-                f"({dataset.id} {dataset.version}, same checksum); fit on a separate dev split"
-            )
-            continue
-        if fitted is None:
-            fitted = fit_texts(fit_data.items(task), fit_data.context())
-        chunks = dataset.chunks(task) if isinstance(dataset, DatasetStream) else [dataset.items(task)]
-        result = screen(fitted, chunks, dataset.context())
-        screenings.append((dataset, result))
-        if result.leaked:
-            shown = ", ".join(result.leaked[:5]) + (" …" if len(result.leaked) > 5 else "")
-            problems.append(
-                f"refusing to fit on {fit_data.path}: {len(result.leaked)} {task} item(s) are also in the "
-                f"evaluated dataset {dataset.id} (same texts, whatever the ids: {shown}); "
-                "fit on a disjoint dev split"
-            )
-    return problems, screenings
-
-
-def _judge(
-    p: _Planned,
-    dataset: Dataset,
-    task: str,
-    items: Sequence[Item],
-    context: Any,
-    cache: VerdictCache,
-    engine: Engine,
-    spec: BenchmarkSpec,
-    timer: _Timer,
-    bars: _Bars,
-    *,
-    use_cache: bool,
-    retry_errors: bool,
-) -> list[Verdict]:
-    """Every item's verdict: from the cache where possible, computed (and cached batch by batch) else.
-
-    The checker's time covers all of it (keys, lookups, checking, cache writes) except fitting.
-    """
-    start = time.perf_counter()
-    scope = CacheScope(dataset.checksum, p.spec.name, str(p.checker.version), p.key_params)
-    ids = [item.id for item in items]
-    found: dict[str, Verdict] = {}
-    if use_cache:
-        cached = cache.get_many(scope, ids)
-        found = {i: v for i, v in cached.items() if not (retry_errors and v.error is not None)}
-    missing = [item for item in items if item.id not in found]
-    reused = len(items) - len(missing)
-    bar = bars.add(f"{p.label} · {dataset.id}/{task}", total=len(items), completed=reused)
-
-    fit_start = time.perf_counter()
-    if missing and p.fit_data is not None and not p.fitted:
-        with timer.phase("fit_seconds"), stage(f"fitting {p.label} on {p.fit_data.id}"):
-            fit_checker(p.checker, p.fit_data.items(str(p.checker.task)), p.fit_data.context())
-        p.fitted = True
-        log.info("%s: fitted on %s", p.label, _fitted_on(p.fit_data))
-    start += time.perf_counter() - fit_start  # fitting is not checking
-
-    if missing:
-        batches = batched(missing, spec.run.batch_size)
-        for result in engine.map_batches(p.checker, context, batches):
-            batch = batches[result.index]
-            cache.put_many(  # an environment error (a missing model file) is not the item's answer
-                scope, ((i.id, v) for i, v in zip(batch, result.verdicts, strict=True) if not v.environment)
-            )
-            for item, verdict in zip(batch, result.verdicts, strict=True):
-                found[item.id] = verdict
-            bars.advance(bar, len(batch))
-    seconds = time.perf_counter() - start
-    errors = sum(1 for i in ids if found[i].error is not None)
-    if errors and p.first_error is None:  # named in the report if the checker failed on everything
-        p.first_error = next(str(found[i].error) for i in ids if found[i].error is not None)
-    p.seconds += seconds
-    p.computed += len(missing)
-    p.reused += reused
-    p.judged += len(items)
-    rate = f", {len(missing) / seconds:.0f} items/s" if missing and seconds > 0 else ""
-    log.info(
-        "%s on %s/%s: %d item(s): %d reused from the cache, %d computed%s; %d error(s)",
-        p.label, dataset.id, task, len(items), reused, len(missing), rate, errors,
-    )  # fmt: skip
-    return [found[i] for i in ids]
-
-
-def _judge_stream(
-    p: _Planned,
-    dataset: DatasetStream,
-    task: str,
-    context: Any,
-    cache: VerdictCache,
-    engine: Engine,
-    spec: BenchmarkSpec,
-    timer: _Timer,
-    bars: _Bars,
-    spool: Spool,
-    collect: Collect | None,
-    *,
-    use_cache: bool,
-    retry_errors: bool,
-) -> Compact:
-    """Every item's verdict, as :func:`_judge`, but reading the items chunk by chunk and keeping codes only.
-
-    A generator reads a chunk, finds its cached verdicts (:meth:`VerdictCache.index`) and hands the engine the
-    missing items in batches; the engine pulls it only as fast as batches complete, so at most the chunks
-    with a batch in flight are held. Each batch comes back reduced by :class:`Finish` (on the worker)
-    and its shard is written to the cache at once; each chunk whose batches are all back is appended, in
-    item order, to the codes and scores, and its prediction rows are spooled. ``collect`` (the first
-    checker of a task) gathers the gold and cluster codes.
-    """
-    start = time.perf_counter()
-    scope = CacheScope(dataset.checksum, p.spec.name, str(p.checker.version), p.key_params)
-    finish = Finish(dataset.id, task, p.label, scope)
-    index = cache.index(scope, retry_errors) if use_cache else None
-    bar = bars.add(f"{p.label} · {dataset.id}/{task}", total=dataset.count(task), completed=0)
-
-    fit_start = time.perf_counter()
-    # Whether any verdict is missing is known only once the items are read: fit unless the cache holds at
-    # least as many verdicts as the file holds records (fitting again gives the same checker anyway).
-    total = dataset.count(task)
-    if p.fit_data is not None and not p.fitted and (index is None or total is None or len(index) < total):
-        with timer.phase("fit_seconds"), stage(f"fitting {p.label} on {p.fit_data.id}"):
-            fit_checker(p.checker, p.fit_data.items(str(p.checker.task)), p.fit_data.context())
-        p.fitted = True
-        log.info("%s: fitted on %s", p.label, _fitted_on(p.fit_data))
-    start += time.perf_counter() - fit_start
-
-    codes, scores = array("b"), array("d")
-    windows: deque[Window] = deque()
-    owners: dict[int, tuple[Window, list[int]]] = {}
-    numbers = itertools.count()
-    counts = {"items": 0, "reused": 0, "errors": 0}
-
-    def flush() -> None:
-        """Append the leading windows whose batches are all back, in item order; spool their rows."""
-        while windows and windows[0].pending == 0:
-            window = windows.popleft()
-            codes.frombytes(window.codes)
-            scores.extend(window.scores)
-            counts["errors"] += window.errors
-            spool.lines(window.rows)
-
-    def produce() -> Iterator[RawItems]:
-        for chunk in dataset.raw_chunks(task, STREAM_CHUNK, spec.limit):
-            if collect is not None:
-                collect.add(chunk.gold, chunk.clusters)
-            window = Window.of(chunk.ids, chunk.gold, chunk.clusters)
-            windows.append(window)
-            found = index.lookup(scope, chunk.ids) if index is not None else {}
-            if found:
-                slots = sorted(found)
-                window.fill(slots, window.reduce(finish, slots, [found[i] for i in slots], cached=True))
-            counts["items"] += len(chunk.ids)
-            counts["reused"] += len(found)
-            bars.advance(bar, len(found))
-            missing = [i for i in range(len(chunk.ids)) if i not in found]
-            size = spec.run.batch_size
-            parts = [missing[first : first + size] for first in range(0, len(missing), size)]
-            window.pending = len(parts)  # all of them before the first is out: it may come back at once
-            for slots in parts:
-                owners[next(numbers)] = (window, slots)
-                yield StreamBatch(
-                    chunk.kind,
-                    pick(chunk.lines, slots),
-                    pick(chunk.records, slots),
-                    pick(chunk.gold, slots),
-                    pick(chunk.clusters, slots),
-                )
+            # The first missing verdict is found before any batch goes out: fit then (not at all if none).
+            batches: Iterable[HeldBatch | StreamBatch]
+            if held:
+                batches = list(produce())  # in memory anyway: engines split a list best (one batch: here)
+                first = batches[0] if batches else None
+            else:
+                stream = produce()
+                first = next(stream, None)
+                batches = itertools.chain([first], stream) if first is not None else ()
+            if first is not None:
+                start += self._fit(p)  # fitting is not checking
+                self._check(p, context, batches, finish, owners, scope, bar, flush)
             flush()
+        finally:
+            if index is not None:
+                index.close()
+        if windows or owners:
+            raise RuntimeError(f"engine {self.engine.name!r} did not return every batch")  # not the data
 
-    try:
-        for result in engine.map_batches(p.checker, context, produce(), finish):
-            window, slots = owners.pop(result.index)
+        n, reused = counts["items"], counts["reused"]
+        seconds = time.perf_counter() - start
+        p.seconds += seconds
+        p.computed += n - reused
+        p.reused += reused
+        p.judged += n
+        if n:
+            rate = f", {(n - reused) / seconds:.0f} items/s" if n > reused and seconds > 0 else ""
+            log.info(
+                "%s on %s/%s: %d item(s): %d reused from the cache, %d computed%s; %d error(s)%s",
+                p.label, dataset.id, task, n, reused, n - reused, rate, counts["errors"],
+                "" if held else " (streamed)",
+            )  # fmt: skip
+        return Compact(np.frombuffer(codes, dtype=np.int8), np.frombuffer(scores, dtype=np.float64))
+
+    def _fit(self, p: Planned) -> float:
+        """Fit ``p``'s checker on its ``fit_on`` data, once per run; the seconds it took."""
+        if p.fit_data is None or p.fitted:
+            return 0.0
+        started = time.perf_counter()
+        with self.timer.phase("fit_seconds"), stage(f"fitting {p.label} on {p.fit_data.id}"):
+            fit_checker(p.checker, p.fit_data.items(str(p.checker.task)), p.fit_data.context())
+        p.fitted = True
+        log.info("%s: fitted on %s", p.label, fitted_on(p.fit_data))
+        return time.perf_counter() - started
+
+    def _check(
+        self,
+        p: Planned,
+        context: Context,
+        batches: Iterable[HeldBatch | StreamBatch],
+        finish: Finish,
+        owners: dict[int, tuple[Window, list[int]]],
+        scope: CacheScope,
+        bar: int,
+        flush: Callable[[], None],
+    ) -> None:
+        """Run the batches on the engine; store each shard and place each reduced batch as it is back."""
+        for result in self.engine.map_batches(p.checker, context, batches, finish):
+            owner = owners.pop(result.index, None)
+            if owner is None:
+                raise RuntimeError(
+                    f"engine {self.engine.name!r} returned batch {result.index} twice or one it was not given"
+                )
+            window, slots = owner
             done = result.finished
             if not isinstance(done, Finished):  # an engine that ignores `finish`: reduce here
                 done = window.reduce(finish, slots, result.verdicts)
             if done.shard is not None:
-                cache.put_shard(scope, done.shard)
+                self.cache.put_shard(scope, done.shard)
             window.fill(slots, done)
             window.pending -= 1
-            bars.advance(bar, len(slots))
+            self.bars.advance(bar, len(slots))
             flush()
-        flush()
-    finally:
-        if index is not None:
-            index.close()
-    if windows or owners:
-        raise RuntimeError(f"engine {engine.name!r} did not return every batch")  # a broken engine, not data
-
-    n, reused = counts["items"], counts["reused"]
-    seconds = time.perf_counter() - start
-    p.seconds += seconds
-    p.computed += n - reused
-    p.reused += reused
-    p.judged += n
-    if n:
-        rate = f", {(n - reused) / seconds:.0f} items/s" if n > reused and seconds > 0 else ""
-        log.info(
-            "%s on %s/%s: %d item(s): %d reused from the cache, %d computed%s; %d error(s) (streamed)",
-            p.label, dataset.id, task, n, reused, n - reused, rate, counts["errors"],
-        )  # fmt: skip
-    return Compact(np.frombuffer(codes, dtype=np.int8), np.frombuffer(scores, dtype=np.float64))
 
 
 class _Bars:
@@ -736,128 +463,3 @@ def _progress(show: bool) -> Iterator[_Bars]:
         return
     with live_progress() as progress:
         yield _Bars(progress)
-
-
-# ------------------------------------------------------------------------------------------ the record
-
-
-def _display(path: Path) -> str:
-    """``path`` relative to the working directory when it lies below it (shorter, and portable)."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
-def _describe(dataset: DatasetSpec) -> str:
-    """A dataset entry as a stage names it: the directory, or the adapter, its split and first file."""
-    if dataset.adapter is None:
-        return _display(dataset.path)
-    split = dict(dataset.options).get("split")
-    return f"{dataset.adapter}{f' {split}' if split else ''} ({_display(dataset.path)})"
-
-
-def _fitted_on(dataset: Source) -> str:
-    return f"{dataset.id} {dataset.version} ({_display(dataset.path)}, checksum {dataset.checksum[:12]})"
-
-
-def _checker_run(p: _Planned) -> CheckerRun:
-    return CheckerRun(
-        name=p.label,
-        version=str(p.checker.version),
-        task=str(p.checker.task),
-        origin=p.origin if p.label == p.spec.name else f"{p.origin}: {p.spec.name}",
-        params={k: v for k, v in p.key_params.items() if k != FIT_KEY},
-        fitted_on=_fitted_on(p.fit_data) if p.fit_data is not None else None,
-        wall_seconds=p.seconds,
-        items=p.judged,
-        items_per_second=p.computed / p.seconds if p.computed and p.seconds > 0 else 0.0,
-        reused=p.reused,
-    )
-
-
-def _dataset_info(dataset: Source) -> DatasetInfo:
-    files = dataset.manifest["files"]
-    return DatasetInfo(
-        id=dataset.id,
-        version=dataset.version,
-        path=_display(dataset.path),
-        checksum=dataset.checksum,
-        files={key: str(files[key]["sha256"]) for key in sorted(files)},
-        label_mapping=_label_mapping(dataset.manifest),
-    )
-
-
-def _label_mapping(manifest: Mapping[str, Any]) -> str | None:
-    """``nli: entailment→agree, …; macro-F1 over agree, disagree, discuss`` for a converted corpus."""
-    from claimbench.data.adapters.labels import scored_labels
-
-    declared = manifest.get("label_mapping")
-    if not isinstance(declared, Mapping):
-        return None
-    pairs = ", ".join(f"{k}→{v}" for k, v in dict(declared.get("mapping", {})).items())
-    return f"{declared.get('name')}: {pairs}; macro-F1 over {', '.join(scored_labels(manifest) or ())}"
-
-
-def article_views(dataset: Source) -> list[ArticleView]:
-    """Every article with at least one claim span in it, for highlighting in the HTML report."""
-    marks: dict[str, list[ClaimMark]] = {}
-    for claim in dataset.claims.values():
-        if claim.article_id is not None and claim.span is not None:
-            marks.setdefault(claim.article_id, []).append(ClaimMark(claim.id, claim.span[0], claim.span[1]))
-    return [
-        ArticleView(dataset.id, a.id, a.title, a.text, tuple(marks[a.id]))
-        for a in dataset.articles.values()
-        if a.id in marks
-    ]
-
-
-def _peak_memory() -> dict[str, float]:
-    """Peak resident memory of this process and of its (finished) worker processes, in MiB."""
-    try:
-        import resource
-    except ImportError:  # pragma: no cover - Windows
-        return {}
-    scale = 1 / (1024 * 1024) if sys.platform == "darwin" else 1 / 1024  # bytes on macOS, KiB else
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale
-    return {"peak_memory_mb": own, "peak_memory_workers_mb": children}
-
-
-def git_commit(directory: Path) -> str | None:
-    """``git rev-parse HEAD`` in ``directory``, or ``None`` (no git, not a repository, no commit)."""
-    try:
-        done = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=directory,
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    commit = done.stdout.strip()
-    return commit if done.returncode == 0 and commit else None
-
-
-def environment(directory: Path) -> dict[str, Any]:
-    """Python, platform, claimbench and key package versions, and the git commit of ``directory``."""
-    from claimbench import __version__
-
-    packages: dict[str, str] = {}
-    for name in PACKAGES:
-        try:
-            packages[name] = version(name)
-        except PackageNotFoundError:
-            continue
-    return {
-        "python": platform.python_version(),
-        "implementation": platform.python_implementation(),
-        "platform": platform.platform(),
-        "machine": platform.machine(),
-        "cpus": os.cpu_count() or 1,
-        "claimbench": __version__,
-        "packages": packages,
-        "git_commit": git_commit(directory),
-    }

@@ -1,18 +1,22 @@
-"""The bookkeeping of a streamed run: what travels to the engine, what comes back, what is kept.
+"""The bookkeeping of the judge loop: what travels to the engine, what comes back, what is kept.
 
-A dataset too large for memory goes through :func:`claimbench.run.runner.run` chunk by chunk. This module
-holds the pieces of that path that are not the run's control flow:
+Every dataset of a run goes through :func:`claimbench.run.runner.run` chunk by chunk
+(:func:`claimbench.run.chunks.read_chunks`: a dataset loaded whole is one chunk, a streamed one is read
+:data:`~claimbench.data.dataset.STREAM_CHUNK` items at a time). This module holds the pieces of that
+one path that are not its control flow:
 
-* :class:`StreamBatch` — a batch as the engine gets it: JSON lines, with the items' gold labels and
-  clusters;
+* :class:`HeldBatch` and :class:`StreamBatch` — a batch as the engine gets it: the items (held in memory,
+  or the JSON lines they were read from), with their gold labels and clusters;
 * :class:`Finish` — run by the engine where the batch was checked (a worker): reduces the verdicts to a
   :class:`Finished` (the cache shard's JSON, label codes, scores, prediction rows), so the runner's own
-  process neither unpickles nor encodes verdicts;
+  process neither unpickles nor encodes verdicts. It builds every prediction row of a run
+  (:meth:`Finish.rows`): :class:`~claimbench.report.model.Prediction` records for a dataset loaded whole
+  (its report carries them), CSV lines for a streamed one;
 * :class:`Window` — a chunk's codes and rows, filled in as its batches come back in any order;
-* :class:`Spool` — the prediction rows, written to a CSV file as chunks complete.
+* :class:`Spool` — the prediction rows of a run that streams, written to a CSV file as chunks complete.
 
-It imports nothing heavy (no scikit-learn, no SciPy): workers unpickle :class:`Finish` and
-:class:`StreamBatch`, so importing this module is part of every worker's start.
+It imports nothing heavy (no scikit-learn, no SciPy): workers unpickle :class:`Finish` and the batches,
+so importing this module is part of every worker's start.
 """
 
 from __future__ import annotations
@@ -30,10 +34,25 @@ from typing import Any, TypeVar
 from claimbench._display import defuse_formula
 from claimbench.records import TASK_LABELS, Item, Verdict
 from claimbench.report.model import PREDICTION_COLUMNS, Prediction
+from claimbench.run.batches import RawItems
 from claimbench.run.cache import CacheScope, encode_shard
-from claimbench.run.engines import RawItems
 
 T = TypeVar("T")
+
+
+class HeldBatch(list[Item]):
+    """A batch of a dataset loaded whole as the engine gets it: the items, and their gold labels and
+    clusters, which :class:`Finish` writes into the prediction rows."""
+
+    __slots__ = ("clusters", "gold")
+
+    def __init__(self, items: list[Item], gold: list[str], clusters: list[str]) -> None:
+        super().__init__(items)
+        self.gold = gold
+        self.clusters = clusters
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (HeldBatch, (list(self), self.gold, self.clusters))
 
 
 class StreamBatch(RawItems):
@@ -64,33 +83,39 @@ class Finished:
 
     ``shard``: the cache shard's JSON text (``None`` for verdicts that came from the cache); ``codes``:
     label codes (int8, ``len(labels)`` for none); ``scores``: float64, NaN for none; ``rows``: the
-    prediction CSV lines; ``errors``: how many verdicts record a checker error.
+    prediction rows (:meth:`Finish.rows`); ``errors``: how many verdicts record a checker error, and
+    ``first_error`` the first of them (with ``error_at``, its position in the batch; -1 for none).
     """
 
     shard: str | None
     codes: bytes
     scores: bytes
-    rows: list[str]
+    rows: list[Any]
     errors: int
+    first_error: str | None = None
+    error_at: int = -1
 
 
 @dataclass(frozen=True)
 class Finish:
-    """Reduces a streamed run's checked batch to a :class:`Finished`, in the process that checked it.
+    """Reduces a checked batch to a :class:`Finished`, in the process that checked it.
 
     The engine calls it on the worker (it travels once per run, with the checker), so the runner's own
     process, through which every batch's results pass and which shares the machine with the workers,
-    neither unpickles nor encodes verdicts: it stores the shard, copies the codes and writes the rows.
+    neither unpickles nor encodes verdicts: it stores the shard, copies the codes and keeps the rows.
+    ``held``: the dataset is loaded whole and its report carries its predictions (rows are
+    :class:`~claimbench.report.model.Prediction` records); else rows are CSV lines for the spool.
     """
 
     dataset: str
     task: str
     checker: str
     scope: CacheScope
+    held: bool = False
 
     def __call__(self, batch: Sequence[Item], verdicts: list[Verdict]) -> Finished:
-        if not isinstance(batch, StreamBatch):
-            raise TypeError(f"expected a batch of a streamed run, got {type(batch).__name__}")
+        if not isinstance(batch, HeldBatch | StreamBatch):
+            raise TypeError(f"expected a batch of the judge loop, got {type(batch).__name__}")
         return self.reduce([item.id for item in batch], batch.gold, batch.clusters, verdicts)
 
     def reduce(
@@ -106,22 +131,42 @@ class Finish:
         labels = TASK_LABELS[self.task]
         code_of: dict[str | None, int] = {label: i for i, label in enumerate(labels)}
         code_of[None] = len(labels)
+        kept = [(i, v) for i, v in zip(ids, verdicts, strict=True) if not v.environment]  # never cached
+        error_at = next((n for n, v in enumerate(verdicts) if v.error is not None), -1)
+        return Finished(
+            shard=None if cached else encode_shard(self.scope, kept),
+            codes=bytes([code_of[v.label] for v in verdicts]),
+            scores=array("d", [math.nan if v.score is None else v.score for v in verdicts]).tobytes(),
+            rows=self.rows(ids, gold, clusters, verdicts),
+            errors=sum(v.error is not None for v in verdicts),
+            first_error=verdicts[error_at].error if error_at >= 0 else None,
+            error_at=error_at,
+        )
+
+    def rows(
+        self, ids: Sequence[str], gold: Sequence[str], clusters: Sequence[str], verdicts: Sequence[Verdict]
+    ) -> list[Any]:
+        """The prediction rows of the items ``ids``: the one place a run builds them.
+
+        ``held``: :class:`~claimbench.report.model.Prediction` records. Else the same fields as CSV lines,
+        exactly as :func:`claimbench.report.json.predictions_csv` writes those records (the tests hold
+        them equal), formatted here rather than by ``csv.writer``: a streamed run writes one per item.
+        """
+        if self.held:
+            d, t, name = self.dataset, self.task, self.checker
+            return [
+                Prediction(d, t, item_id, name, g, v.label, v.score, v.error, v.explanation, c)
+                for item_id, g, c, v in zip(ids, gold, clusters, verdicts, strict=True)
+            ]
         head, checker = f"{_cell(self.dataset)},{_cell(self.task)},", f",{_cell(self.checker)},"
-        rows: list[str] = []
+        rows: list[Any] = []
         for item_id, g, c, v in zip(ids, gold, clusters, verdicts, strict=True):
             score = "" if v.score is None else v.score  # a float as csv writes it (its repr)
             rows.append(
                 f"{head}{_cell(item_id)}{checker}{_cell(g)},{_cell(v.label or '')},{score},"
                 f"{_cell(v.error or '')},{_cell(v.explanation or '')},{_cell(c)}\n"
             )
-        kept = [(i, v) for i, v in zip(ids, verdicts, strict=True) if not v.environment]  # never cached
-        return Finished(
-            shard=None if cached else encode_shard(self.scope, kept),
-            codes=bytes([code_of[v.label] for v in verdicts]),
-            scores=array("d", [math.nan if v.score is None else v.score for v in verdicts]).tobytes(),
-            rows=rows,
-            errors=sum(v.error is not None for v in verdicts),
-        )
+        return rows
 
 
 _NEEDS_QUOTES = re.compile(r'[,"\n]')
@@ -161,17 +206,19 @@ def pick(values: list[T], slots: Sequence[int]) -> list[T]:
 
 @dataclass
 class Window:
-    """A chunk of a streamed dataset's items on its way through the engine: per item its label code,
-    score and prediction row, filled in as its batch comes back (or from the cache)."""
+    """A chunk of items on its way through the engine: per item its label code, score and prediction
+    row, filled in as its batch comes back (or from the cache); and its first error, in item order."""
 
     ids: list[str]
     gold: list[str]
     clusters: list[str]
     codes: bytearray
     scores: array[float]
-    rows: list[str]
+    rows: list[Any]
     pending: int = 0
     errors: int = 0
+    first_error: str | None = None
+    error_slot: int = -1
 
     @classmethod
     def of(cls, ids: list[str], gold: list[str], clusters: list[str]) -> Window:
@@ -199,13 +246,17 @@ class Window:
             for slot, code, score, row in zip(slots, done.codes, scores, done.rows, strict=True):
                 self.codes[slot], self.scores[slot], self.rows[slot] = code, score, row
         self.errors += done.errors
+        if done.error_at >= 0 and (self.error_slot < 0 or slots[done.error_at] < self.error_slot):
+            self.first_error, self.error_slot = done.first_error, slots[done.error_at]
 
 
 class Spool:
-    """Prediction rows written to a CSV file as they come (a streamed run), or nothing (``path`` None).
+    """Prediction rows written to a CSV file as they come (a run that streams a dataset), or nothing
+    (``path`` None).
 
     The columns and cell format are those of :func:`claimbench.report.json.predictions_csv`, so the file
-    is the ``predictions.csv`` the report would have written.
+    is the ``predictions.csv`` the report would have written: every dataset's rows, in run order (those of
+    a dataset loaded whole are also kept in the report, for ``report.json`` and the HTML article views).
     """
 
     def __init__(self, path: Path | None) -> None:
@@ -230,11 +281,11 @@ class Spool:
             self._handle.close()
 
     def lines(self, lines: Iterable[str]) -> None:
-        """CSV lines already formatted (by :class:`Finish`)."""
+        """CSV lines already formatted (by :meth:`Finish.rows`)."""
         if self._handle is not None:
             self._handle.writelines(lines)
 
     def write(self, predictions: Iterable[Prediction]) -> None:
-        """Rows of a dataset loaded whole (a run that also streams another)."""
+        """Prediction records of a dataset loaded whole (a run that also streams another)."""
         if self._writer is not None:
             self._writer.writerows([getattr(q, column) for column in PREDICTION_COLUMNS] for q in predictions)

@@ -1,9 +1,9 @@
 """Scores of one checker on one dataset and task, from label codes: metrics, intervals, comparisons.
 
 The runner reduces every verdict to a label code and a score (:class:`Compact`) and every item to a
-gold code and a cluster code (:class:`Table`, gathered by :class:`Collect` when a dataset is
-streamed), a few bytes an item, so a million items score in little memory and a dataset loaded whole
-and the same dataset streamed are scored by the same code. From those arrays :class:`Table` computes
+gold code and a cluster code (:class:`Table`, gathered chunk by chunk by :class:`Collect`, the one way a
+table is built), a few bytes an item, so a million items score in little memory and a dataset loaded
+whole and the same dataset streamed are scored by the same code. From those arrays :class:`Table` computes
 the headline metrics of :mod:`claimbench.scoring.metrics` (the same scikit-learn calls, on weighted distinct
 pairs), their bootstrap intervals (:mod:`claimbench.scoring.stats`; resampling articles when items cluster in
 enough of them), calibration, and the paired comparisons of two checkers; :func:`adjust` applies
@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from claimbench.records import SOURCE_AGREEMENT, TASK_LABELS, Item, Verdict, gold_label
-from claimbench.report.model import Comparison, Estimate, Prediction, TaskScores
+from claimbench.report.model import Comparison, Estimate, TaskScores
 from claimbench.scoring.metrics import (
     ClassificationScores,
     LabelScore,
@@ -42,7 +42,7 @@ from claimbench.scoring.stats import (
 )
 
 if TYPE_CHECKING:  # only annotated: scoring takes the datasets it is given, it does not read any
-    from claimbench.data.dataset import Dataset, DatasetStream
+    from claimbench.data.dataset import Dataset
 
 log = logging.getLogger("claimbench.scoring.tables")
 
@@ -85,13 +85,22 @@ class Clusters:
 
 
 class Collect:
-    """Gold label and cluster codes of a streamed task's items, gathered as the first checker reads them."""
+    """Gold label and cluster codes of a task's items, gathered chunk by chunk as the first checker reads
+    them, and the dataset's declared labels: what :meth:`table` builds the score table from.
 
-    def __init__(self, dataset: DatasetStream, task: str) -> None:
+    ``manifest``: the dataset's, whose ``label_mapping`` names the labels macro-F1 averages over (a
+    converted two-label corpus, loaded whole or streamed). ``shared``: the ids that can be the cluster
+    of several items (:class:`Clusters`; a streamed dataset's articles), ``None`` to remember every id.
+    """
+
+    def __init__(
+        self, dataset: str, task: str, manifest: Mapping[str, Any], shared: Mapping[str, Any] | None = None
+    ) -> None:
         self.dataset = dataset
         self.task = task
+        self.manifest = manifest
         self._labels = {label: i for i, label in enumerate(TASK_LABELS[task])}
-        self._clusters = Clusters(dataset.articles)
+        self._clusters = Clusters(shared)
         self.gold = array("b")
         self.clusters: array[int] | None = None  # None while every item so far is its own cluster
 
@@ -112,13 +121,14 @@ class Collect:
 
     def table(self, boot: BootstrapSpec, seed: int) -> Table:
         return Table.of(
-            self.dataset.id,
+            self.dataset,
             self.task,
             np.frombuffer(self.gold, dtype=np.int8),
             None if self.clusters is None else np.frombuffer(self.clusters, dtype=np.int32),
             self._clusters.distinct,
             boot,
             seed,
+            _scored_codes(self.manifest, self.task),
         )
 
 
@@ -295,8 +305,7 @@ class Table:
 
     Gold labels are codes (indices into ``labels``) and clusters integer codes, a few bytes an item, so
     a streamed million items scores in little memory (``cluster_codes`` is ``None`` when every item is
-    its own cluster, as standalone claims are); ``items`` and ``cluster_ids`` are kept only for a
-    dataset loaded whole, whose report carries predictions.
+    its own cluster, as standalone claims are).
     """
 
     dataset: str
@@ -307,8 +316,6 @@ class Table:
     distinct: int
     boot: BootstrapSpec
     seed: int
-    items: Sequence[Item] = ()
-    cluster_ids: Sequence[str] = ()
     scored: tuple[int, ...] | None = None
     """Codes of the labels macro-F1 averages over: those a dataset's ``label_mapping`` reaches (a
     two-label corpus is not scored on a ``discuss`` column it never uses); ``None``: every label."""
@@ -317,15 +324,10 @@ class Table:
     def build(
         cls, dataset: Dataset, task: str, items: Sequence[Item], boot: BootstrapSpec, seed: int
     ) -> Table:
-        """The table of items held in memory."""
-        code_of = {label: i for i, label in enumerate(TASK_LABELS[task])}
-        gold = np.array([code_of[str(gold_label(task, item))] for item in items], dtype=np.int8)
-        cluster_ids = [dataset.cluster_of(item) for item in items]
-        clusters = Clusters()
-        codes = np.array([clusters.code(c) for c in cluster_ids], dtype=np.int32)
-        table = cls.of(dataset.id, task, gold, codes, clusters.distinct, boot, seed, items, cluster_ids)
-        table.scored = _scored_codes(dataset.manifest, task)
-        return table
+        """The table of ``items`` of ``dataset`` held in memory (:class:`Collect` in one chunk)."""
+        collect = Collect(dataset.id, task, dataset.manifest)
+        collect.add([str(gold_label(task, item)) for item in items], [dataset.cluster_of(i) for i in items])
+        return collect.table(boot, seed)
 
     @classmethod
     def of(
@@ -337,8 +339,7 @@ class Table:
         distinct: int,
         boot: BootstrapSpec,
         seed: int,
-        items: Sequence[Item] = (),
-        cluster_ids: Sequence[str] = (),
+        scored: tuple[int, ...] | None = None,
     ) -> Table:
         """A table from codes (warning when few articles hold many items)."""
         n = len(gold)
@@ -349,7 +350,7 @@ class Table:
                 dataset, task, n, distinct,
             )  # fmt: skip
         labels = TASK_LABELS[task]
-        return cls(dataset, task, labels, gold, clusters, distinct, boot, seed, items, cluster_ids)
+        return cls(dataset, task, labels, gold, clusters, distinct, boot, seed, scored)
 
     @property
     def n(self) -> int:
@@ -369,7 +370,8 @@ class Table:
         return codes
 
     def compact(self, verdicts: Sequence[Verdict]) -> Compact:
-        """Verdicts aligned with the items as label codes and scores."""
+        """Verdicts aligned with the items as label codes and scores (for callers holding verdicts; the
+        runner gets the codes from :class:`claimbench.run.streaming.Finish`)."""
         code_of = {label: i for i, label in enumerate(self.labels)}
         missing = len(self.labels)
         return Compact(
@@ -472,24 +474,6 @@ class Table:
             reliability=reliability,
             fnc1_maximum=maximum,
         )
-
-    def predictions(self, checker: str, verdicts: Sequence[Verdict]) -> Iterator[Prediction]:
-        """One row per item (a table of items held in memory)."""
-        for item, gold, cluster, v in zip(
-            self.items, self.gold_codes.tolist(), self.cluster_ids, verdicts, strict=True
-        ):
-            yield Prediction(
-                dataset=self.dataset,
-                task=self.task,
-                item_id=item.id,
-                checker=checker,
-                gold=self.labels[gold],
-                predicted=v.label,
-                score=v.score,
-                error=v.error,
-                explanation=v.explanation,
-                cluster=cluster,
-            )
 
     def compare(self, name_a: str, a: Compact, name_b: str, b: Compact) -> Comparison:
         """McNemar on correctness and a paired bootstrap of macro-F1 (A − B); BH is applied later."""
