@@ -9,7 +9,7 @@ import pytest
 
 from claimbench.checkers.baseline import STRATEGIES, PriorBaseline
 from claimbench.checkers.registry import discover
-from claimbench.records import NUMERIC_CONSISTENCY, SOURCE_AGREEMENT, TASK_LABELS, Context, Relation
+from claimbench.records import NUMERIC_CONSISTENCY, SOURCE_AGREEMENT, TASKS, Context, Relation
 from claimbench.testing import check_checker, parametrize_with_checks, sample_context, sample_items
 
 FITTED_STANCE = PriorBaseline(SOURCE_AGREEMENT, "stratified", priors={"agree": 1, "discuss": 3})
@@ -72,7 +72,7 @@ def test_uniform_uses_no_data_and_covers_every_label() -> None:
     items = sample_items(NUMERIC_CONSISTENCY, context)
     verdicts = PriorBaseline(SOURCE_AGREEMENT, "uniform").check(_relations(["agree"] * 3000), Context())
     counts = Counter(v.label for v in verdicts)
-    assert set(counts) == set(TASK_LABELS[SOURCE_AGREEMENT])
+    assert set(counts) == set(TASKS[SOURCE_AGREEMENT].labels)
     assert all(600 < n < 900 for n in counts.values())  # 750 ± 5 sd
     assert {v.score for v in verdicts} == {0.25}
     assert all(v.explanation.startswith("uniform draw (chance") for v in baseline.check(items, context))

@@ -27,7 +27,7 @@ from claimbench.records import (
     NUMERIC_LABELS,
     SOURCE_AGREEMENT,
     STANCE_LABELS,
-    TASK_LABELS,
+    TASKS,
     Article,
     Attribution,
     Claim,
@@ -132,7 +132,7 @@ class Toy:
         self.task = task
         self.skill = skill
         self.fail_on = fail_on
-        self.labels = TASK_LABELS[task]
+        self.labels = TASKS[task].labels
 
     def get_params(self) -> dict[str, Any]:
         return {"task": self.task, "skill": self.skill, "fail_on": self.fail_on}
@@ -340,7 +340,7 @@ KILL_SCRIPT = textwrap.dedent(
     from pathlib import Path
     from claimbench.checkers.registry import CheckerInfo, Registry
     from claimbench.checkers.baseline import MajorityBaseline
-    from claimbench.records import NUMERIC_CONSISTENCY, TASK_LABELS, Verdict, gold_label
+    from claimbench.records import NUMERIC_CONSISTENCY, TASKS, Verdict, gold_label
     from claimbench.report.json import write_report
     from claimbench.run.runner import run
     from claimbench.run.spec import load_spec
@@ -349,7 +349,7 @@ KILL_SCRIPT = textwrap.dedent(
         name = "slow"
         version = "1"
         task = NUMERIC_CONSISTENCY
-        labels = TASK_LABELS[NUMERIC_CONSISTENCY]
+        labels = TASKS[NUMERIC_CONSISTENCY].labels
 
         def get_params(self):
             return {}
@@ -629,7 +629,7 @@ def test_verdict_schema_matches_verdicts() -> None:
 
 def test_task_enum_in_schema_matches_records() -> None:
     schema = load_schema("report")
-    assert schema["$defs"]["task_scores"]["properties"]["task"]["enum"] == list(TASK_LABELS)
+    assert schema["$defs"]["task_scores"]["properties"]["task"]["enum"] == list(TASKS)
 
 
 def test_headline_table(tmp_path: Path, data: Path) -> None:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from claimbench.records import NUMERIC_CONSISTENCY, SOURCE_AGREEMENT, TASK_LABELS
+from claimbench.records import NUMERIC_CONSISTENCY, SOURCE_AGREEMENT, TASKS
 from claimbench.run.spec import BootstrapSpec
 from claimbench.scoring import tables as scoring
 from claimbench.scoring.metrics import brier_score, calibration, classification_report
@@ -113,7 +113,7 @@ def test_resample_statistics_in_chunks_are_the_whole_array_ones(
 ) -> None:
     """Statistics over resamples larger than a chunk: counts exactly as on whole arrays, sums to rounding."""
     rng = np.random.default_rng(3)
-    n_labels = len(TASK_LABELS[task])
+    n_labels = len(TASKS[task].labels)
     n = 203
     gold = rng.integers(0, n_labels, n).astype(np.int8)
     codes = np.where(rng.random(n) < 0.6, gold, rng.integers(0, n_labels + 1, n)).astype(np.int8)

@@ -32,7 +32,7 @@ from claimbench.data.dataset import (
     validate_stream,
 )
 from claimbench.data.write import update_manifest
-from claimbench.records import NUMERIC_CONSISTENCY, SOURCE_AGREEMENT, TASK_LABELS, Evidence, Verdict
+from claimbench.records import NUMERIC_CONSISTENCY, SOURCE_AGREEMENT, TASKS, Evidence, Verdict
 from claimbench.report.json import predictions_csv, write_report
 from claimbench.report.model import Prediction, Report
 from claimbench.run.cache import CacheScope, decode_verdict
@@ -539,7 +539,7 @@ AWKWARD = st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(',"\r\
 def verdicts(draw: st.DrawFn) -> tuple[str, str, str, Verdict]:
     """An item id, its gold label and cluster, and a verdict with awkward text (commas, quotes, CR, LF)."""
     item_id, cluster = draw(IDS), draw(IDS)
-    gold = draw(st.sampled_from(TASK_LABELS[NUMERIC_CONSISTENCY]))
+    gold = draw(st.sampled_from(TASKS[NUMERIC_CONSISTENCY].labels))
     evidence = tuple(
         Evidence(
             draw(AWKWARD), span, draw(st.none() | st.floats(allow_nan=False, allow_infinity=False)), unit
@@ -549,7 +549,7 @@ def verdicts(draw: st.DrawFn) -> tuple[str, str, str, Verdict]:
         )
     )
     if draw(st.booleans()):
-        label = draw(st.sampled_from(TASK_LABELS[NUMERIC_CONSISTENCY]))
+        label = draw(st.sampled_from(TASKS[NUMERIC_CONSISTENCY].labels))
         score = draw(st.none() | st.floats(0.0, 1.0))
         verdict = Verdict(item_id, "toy", "1", label, score, draw(AWKWARD), evidence)
     else:
@@ -590,7 +590,7 @@ def test_finish_reduces_to_the_rows_codes_and_shard_of_the_verdicts(
     assert (held.codes, held.scores, held.shard) == (done.codes, done.scores, done.shard)
     failed = [n for n, v in enumerate(vs) if v.error is not None]
     assert (done.error_at, done.first_error) == ((failed[0], vs[failed[0]].error) if failed else (-1, None))
-    labels = TASK_LABELS[NUMERIC_CONSISTENCY]
+    labels = TASKS[NUMERIC_CONSISTENCY].labels
     assert list(done.codes) == [labels.index(v.label) if v.label else len(labels) for v in vs]
     scores = np.frombuffer(done.scores, dtype=np.float64)
     assert [None if math.isnan(s) else s for s in scores.tolist()] == [v.score for v in vs]

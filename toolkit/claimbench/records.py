@@ -528,10 +528,6 @@ TASKS: Mapping[str, TaskInfo] = MappingProxyType(
 )
 """Every task claimbench scores, by name: the one table of tasks (see :class:`TaskInfo`)."""
 
-TASK_LABELS: Mapping[str, tuple[str, ...]] = MappingProxyType({t.name: t.labels for t in TASKS.values()})
-"""Task → its label set, read from :data:`TASKS` (``TASKS[task].labels``; kept for the modules that
-still read it)."""
-
 
 def task_info(task: str) -> TaskInfo:
     """The row of :data:`TASKS` for ``task``; :class:`ValueError` naming the known tasks for any other."""

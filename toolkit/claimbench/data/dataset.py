@@ -106,6 +106,14 @@ class DatasetSource(Protocol):
     """
 
     @property
+    def articles(self) -> Mapping[str, Article]:
+        """The articles (a stream holds them too: they are the checkers' context)."""
+
+    @property
+    def claims(self) -> Mapping[str, Claim]:
+        """The claims a stream holds for context (those in an article); a whole dataset's every claim."""
+
+    @property
     def path(self) -> Path:
         """The dataset directory."""
 

@@ -294,7 +294,7 @@ class Report:
     contamination: tuple[Contamination, ...] = ()
     """Per fitted checker and evaluated dataset: evaluated items sharing a text with the fitting data."""
     failures: tuple[str, ...] = ()
-    """Why the run failed (:func:`claimbench.run.runner.failures`); empty when it did not. Every report
+    """Why the run failed (:func:`claimbench.run.runner.run_failures`); empty when it did not. Every report
     shows these first, and ``claimbench run`` exits 1."""
     predictions_file: str | None = field(default=None, compare=False)
     """A streamed run's prediction rows, spooled to this CSV file instead of held in ``predictions``

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from claimbench.data.dataset import STREAM_CHUNK, Dataset, DatasetStream, RawChunk
+from claimbench.data.dataset import STREAM_CHUNK, Dataset, DatasetSource, RawChunk
 from claimbench.records import Item, gold_label
 from claimbench.run.streaming import HeldBatch, StreamBatch, pick
 
@@ -34,13 +34,13 @@ Chunk = HeldChunk | RawChunk
 """Consecutive items of one task: held in memory, or streamed as JSON lines."""
 
 
-def read_chunks(dataset: Dataset | DatasetStream, task: str, limit: int | None) -> Iterator[Chunk]:
+def read_chunks(dataset: DatasetSource, task: str, limit: int | None) -> Iterator[Chunk]:
     """The first ``limit`` items of ``task`` (those with a gold label) in file order, in chunks.
 
     A dataset loaded whole is one chunk (it is in memory already); a streamed one is read
     :data:`~claimbench.data.dataset.STREAM_CHUNK` items at a time (:meth:`DatasetStream.raw_chunks`).
     """
-    if isinstance(dataset, DatasetStream):
+    if not isinstance(dataset, Dataset):
         yield from dataset.raw_chunks(task, STREAM_CHUNK, limit)
         return
     items = dataset.items(task)
@@ -51,9 +51,9 @@ def read_chunks(dataset: Dataset | DatasetStream, task: str, limit: int | None) 
         yield HeldChunk(items, [item.id for item in items], gold, [dataset.cluster_of(i) for i in items])
 
 
-def count_items(dataset: Dataset | DatasetStream, task: str, limit: int | None) -> int | None:
+def count_items(dataset: DatasetSource, task: str, limit: int | None) -> int | None:
     """How many items :func:`read_chunks` yields (streamed: at most; ``None`` when not known)."""
-    n = dataset.count(task) if isinstance(dataset, DatasetStream) else len(dataset.items(task))
+    n = dataset.count(task)
     return n if limit is None or n is None else min(n, limit)
 
 

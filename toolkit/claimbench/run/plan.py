@@ -18,7 +18,7 @@ from typing import Any
 from claimbench.checkers.base import Checker, can_fit
 from claimbench.checkers.registry import Registry
 from claimbench.data.adapters import open_dataset
-from claimbench.data.dataset import Dataset, DatasetStream
+from claimbench.data.dataset import Dataset, DatasetSource
 from claimbench.progress import stage
 from claimbench.report.model import CheckerRun, Contamination
 from claimbench.run.cache import FILES_KEY, file_digests, plain_params
@@ -31,7 +31,7 @@ log = logging.getLogger("claimbench.run.plan")
 FIT_KEY = "__fit_on__"
 """Added to a fitted checker's parameters in its cache key: the fitting dataset's checksum."""
 
-Source = Dataset | DatasetStream
+Source = DatasetSource
 """A dataset loaded whole, or one streamed from disk."""
 
 
@@ -157,7 +157,7 @@ def screen_fit(
             continue
         if fitted is None:
             fitted = fit_texts(fit_data.items(task), fit_data.context())
-        chunks = dataset.chunks(task) if isinstance(dataset, DatasetStream) else [dataset.items(task)]
+        chunks = dataset.chunks(task)
         result = screen(fitted, chunks, dataset.context())
         screenings.append((dataset, result))
         if result.leaked:

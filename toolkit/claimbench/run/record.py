@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from claimbench.data.dataset import Dataset, DatasetStream
+from claimbench.data.dataset import DatasetSource
 from claimbench.report.model import ArticleView, ClaimMark, DatasetInfo
 from claimbench.run.spec import DatasetSpec
 
@@ -28,11 +28,11 @@ def describe(dataset: DatasetSpec) -> str:
     return f"{dataset.adapter}{f' {split}' if split else ''} ({display(dataset.path)})"
 
 
-def fitted_on(dataset: Dataset | DatasetStream) -> str:
+def fitted_on(dataset: DatasetSource) -> str:
     return f"{dataset.id} {dataset.version} ({display(dataset.path)}, checksum {dataset.checksum[:12]})"
 
 
-def dataset_info(dataset: Dataset | DatasetStream) -> DatasetInfo:
+def dataset_info(dataset: DatasetSource) -> DatasetInfo:
     files = dataset.manifest["files"]
     return DatasetInfo(
         id=dataset.id,
@@ -55,7 +55,7 @@ def label_mapping(manifest: Mapping[str, Any]) -> str | None:
     return f"{declared.get('name')}: {pairs}; macro-F1 over {', '.join(scored_labels(manifest) or ())}"
 
 
-def article_views(dataset: Dataset | DatasetStream) -> list[ArticleView]:
+def article_views(dataset: DatasetSource) -> list[ArticleView]:
     """Every article with at least one claim span in it, for highlighting in the HTML report."""
     marks: dict[str, list[ClaimMark]] = {}
     for claim in dataset.claims.values():

@@ -133,7 +133,7 @@ class CheckerSpec:
     """One checker configuration: registry ``name``, constructor ``params``, display ``label``.
 
     ``fit_on`` names a dataset the checker is fitted on before it runs; the runner refuses a spec that
-    evaluates on that same data (see :mod:`claimbench.run.runner`).
+    evaluates on that same data (see :mod:`claimbench.run.plan`).
     """
 
     name: str

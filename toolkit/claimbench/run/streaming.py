@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from claimbench._display import defuse_formula
-from claimbench.records import TASK_LABELS, Item, Verdict
+from claimbench.records import TASKS, Item, Verdict
 from claimbench.report.model import PREDICTION_COLUMNS, Prediction
 from claimbench.run.batches import RawItems
 from claimbench.run.cache import CacheScope, encode_shard
@@ -128,7 +128,7 @@ class Finish:
         cached: bool = False,
     ) -> Finished:
         """The verdicts of the items ``ids`` reduced (``cached``: they came from the cache; no shard)."""
-        labels = TASK_LABELS[self.task]
+        labels = TASKS[self.task].labels
         code_of: dict[str | None, int] = {label: i for i, label in enumerate(labels)}
         code_of[None] = len(labels)
         kept = [(i, v) for i, v in zip(ids, verdicts, strict=True) if not v.environment]  # never cached

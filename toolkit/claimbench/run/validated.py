@@ -24,6 +24,7 @@ from claimbench.data.dataset import (
     open_stream,
     read_manifest_text,
 )
+from claimbench.records import TASKS
 from claimbench.run.record import display
 from claimbench.run.spec import DatasetSpec
 
@@ -46,19 +47,19 @@ def _large(path: Path) -> bool:
     """Whether the manifest at ``path`` counts more than :data:`STREAM_MIN_RECORDS` claims and relations."""
     try:
         counts = json.loads(read_manifest_text(path))["counts"]
-        return int(counts.get("claims", 0)) + int(counts.get("relations", 0)) > STREAM_MIN_RECORDS
+        return sum(int(counts.get(t.file, 0)) for t in TASKS.values()) > STREAM_MIN_RECORDS
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return False  # loading it whole reports what is wrong
 
 
 def validation_stamp() -> str:
     """What a dataset was validated by: the schemas and the validating code (any change validates again)."""
-    from claimbench.data import dataset, schema
+    from claimbench.data import dataset, layout, read, schema, validate
 
     digest = hashlib.sha256()
     for kind in ("manifest", "article", "claim", "relation"):
         digest.update(canonical_schema(kind).encode("utf-8"))
-    for module in (dataset, schema):
+    for module in (dataset, layout, read, schema, validate):
         digest.update(Path(str(module.__file__)).read_bytes())
     return digest.hexdigest()
 

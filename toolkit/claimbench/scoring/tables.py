@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from claimbench.records import SOURCE_AGREEMENT, TASK_LABELS, Item, Verdict, gold_label
+from claimbench.records import TASKS, Item, Verdict, gold_label
 from claimbench.report.model import Comparison, Estimate, TaskScores
 from claimbench.scoring.metrics import (
     ClassificationScores,
@@ -99,7 +99,7 @@ class Collect:
         self.dataset = dataset
         self.task = task
         self.manifest = manifest
-        self._labels = {label: i for i, label in enumerate(TASK_LABELS[task])}
+        self._labels = {label: i for i, label in enumerate(TASKS[task].labels)}
         self._clusters = Clusters(shared)
         self.gold = array("b")
         self.clusters: array[int] | None = None  # None while every item so far is its own cluster
@@ -349,7 +349,7 @@ class Table:
                 "intervals ignore the correlation of items within an article",
                 dataset, task, n, distinct,
             )  # fmt: skip
-        labels = TASK_LABELS[task]
+        labels = TASKS[task].labels
         return cls(dataset, task, labels, gold, clusters, distinct, boot, seed, scored)
 
     @property
@@ -418,7 +418,7 @@ class Table:
             ),
         }
         maximum = None
-        if self.task == SOURCE_AGREEMENT:
+        if TASKS[self.task].fnc1_score:
             table = _fnc1_points(self.labels)
             points, best = table[gold, codes], table[gold, gold]
             raw, maximum = float(points.sum()), float(best.sum())  # quarters: summed exactly
@@ -506,8 +506,8 @@ def _scored_codes(manifest: Mapping[str, Any], task: str) -> tuple[int, ...] | N
     """The codes of the labels a dataset declares (``label_mapping``) for the source-agreement task."""
     from claimbench.data.adapters.labels import scored_labels
 
-    declared = scored_labels(manifest) if task == SOURCE_AGREEMENT else None
-    labels = TASK_LABELS[task]
+    declared = scored_labels(manifest) if TASKS[task].label_mapping else None
+    labels = TASKS[task].labels
     return tuple(labels.index(label) for label in declared) if declared else None
 
 
