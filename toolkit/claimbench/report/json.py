@@ -8,7 +8,6 @@ Every file is written atomically (:mod:`claimbench._io`): an interrupted write l
 from __future__ import annotations
 
 import csv
-import io
 import json
 import shutil
 from collections.abc import Callable, Mapping, Sequence
@@ -16,11 +15,18 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from claimbench._display import FORMULA_PREFIX, defuse_formula, restore_formula
+from claimbench._display import FORMULA_PREFIX, restore_formula
 from claimbench._io import atomic_path, write_text
 from claimbench.data.schema import _fast_check, json_path, validator
 from claimbench.errors import ClaimbenchError
-from claimbench.report.model import PREDICTION_COLUMNS, Prediction, Report, check_format_version
+from claimbench.report.model import (
+    PREDICTION_COLUMNS,
+    PREDICTIONS_HEADER,
+    Prediction,
+    Report,
+    check_format_version,
+    prediction_lines,
+)
 
 REPORT_FILE = "report.json"
 PREDICTIONS_CSV = "predictions.csv"
@@ -94,19 +100,7 @@ def predictions_csv(predictions: Sequence[Prediction]) -> str:
     Text cells that a spreadsheet would run as a formula carry a leading ``'``
     (:func:`claimbench._display.defuse_formula`); :func:`read_predictions_csv` removes it again.
     """
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(PREDICTION_COLUMNS)
-    for p in predictions:
-        row = asdict(p)
-        writer.writerow([_csv_cell(c, row[c]) for c in PREDICTION_COLUMNS])
-    return buffer.getvalue()
-
-
-def _csv_cell(column: str, value: object) -> object:
-    if value is None:
-        return ""
-    return value if column == "score" else defuse_formula(str(value))
+    return PREDICTIONS_HEADER + "".join(prediction_lines(predictions))
 
 
 def read_predictions_csv(path: str | Path) -> list[dict[str, str]]:

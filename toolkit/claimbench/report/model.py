@@ -15,12 +15,16 @@ holds its verdicts in ``predictions.csv``, so its report carries no articles.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import math
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from claimbench._display import defuse_formula
 from claimbench.errors import ClaimbenchError
 
 
@@ -127,6 +131,65 @@ class Prediction:
 
 PREDICTION_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Prediction))
 """Columns of the predictions tables, in order (every writer of prediction rows uses it)."""
+
+PREDICTIONS_HEADER = ",".join(PREDICTION_COLUMNS) + "\n"
+"""The header line of ``predictions.csv``."""
+
+_NEEDS_QUOTES = re.compile(r'[,"\n]')
+
+
+def csv_cell(text: str) -> str:
+    """A CSV text cell as ``csv.writer(lineterminator="\\n")`` writes it: quoted (quotes doubled) when it
+    holds a comma, a quote or a newline, and with the formula prefix of
+    :func:`claimbench._display.defuse_formula` where a spreadsheet would run it.
+
+    Formatted here rather than by ``csv.writer``: a streamed run writes one row per item, and the writer's
+    generic path costs more per row than these checks. Text with a carriage return is left to csv itself:
+    it quotes one only from Python 3.11.9 and 3.12.3 on (CPython gh-67044).
+    """
+    text = defuse_formula(text)
+    if _NEEDS_QUOTES.search(text) is not None:
+        return '"' + text.replace('"', '""') + '"'
+    if "\r" in text:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerow((text,))
+        return buffer.getvalue()[:-1]
+    return text
+
+
+def prediction_line(
+    dataset: str,
+    task: str,
+    item_id: str,
+    checker: str,
+    gold: str | None,
+    predicted: str | None,
+    score: float | None,
+    error: str | None,
+    explanation: str | None,
+    cluster: str,
+) -> str:
+    """One row of ``predictions.csv`` (the fields of :class:`Prediction`, in order) as a CSV line.
+
+    The one formatter of prediction rows: ``predictions.csv`` of a report
+    (:func:`claimbench.report.json.predictions_csv`) and the rows a streamed run spools as it goes
+    (:mod:`claimbench.run.streaming`) are both written with it, so they cannot drift apart. ``None``
+    is an empty cell; a score is written as Python writes the float.
+    """
+    return (
+        f"{csv_cell(dataset)},{csv_cell(task)},{csv_cell(item_id)},{csv_cell(checker)},"
+        f"{csv_cell(gold or '')},{csv_cell(predicted or '')},{'' if score is None else score},"
+        f"{csv_cell(error or '')},{csv_cell(explanation or '')},{csv_cell(cluster)}\n"
+    )
+
+
+def prediction_lines(predictions: Iterable[Prediction]) -> Iterator[str]:
+    """:func:`prediction_line` of each record."""
+    for p in predictions:
+        yield prediction_line(
+            p.dataset, p.task, p.item_id, p.checker, p.gold, p.predicted, p.score, p.error, p.explanation,
+            p.cluster,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

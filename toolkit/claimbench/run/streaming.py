@@ -21,19 +21,15 @@ so importing this module is part of every worker's start.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
-import re
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from claimbench._display import defuse_formula
 from claimbench.records import TASKS, Item, Verdict
-from claimbench.report.model import PREDICTION_COLUMNS, Prediction
+from claimbench.report.model import PREDICTIONS_HEADER, Prediction, prediction_line, prediction_lines
 from claimbench.run.batches import RawItems
 from claimbench.run.cache import CacheScope, encode_shard
 
@@ -149,8 +145,7 @@ class Finish:
         """The prediction rows of the items ``ids``: the one place a run builds them.
 
         ``held``: :class:`~claimbench.report.model.Prediction` records. Else the same fields as CSV lines,
-        exactly as :func:`claimbench.report.json.predictions_csv` writes those records (the tests hold
-        them equal), formatted here rather than by ``csv.writer``: a streamed run writes one per item.
+        by the one formatter of prediction rows (:func:`claimbench.report.model.prediction_line`).
         """
         if self.held:
             d, t, name = self.dataset, self.task, self.checker
@@ -158,38 +153,11 @@ class Finish:
                 Prediction(d, t, item_id, name, g, v.label, v.score, v.error, v.explanation, c)
                 for item_id, g, c, v in zip(ids, gold, clusters, verdicts, strict=True)
             ]
-        head, checker = f"{_cell(self.dataset)},{_cell(self.task)},", f",{_cell(self.checker)},"
-        rows: list[Any] = []
-        for item_id, g, c, v in zip(ids, gold, clusters, verdicts, strict=True):
-            score = "" if v.score is None else v.score  # a float as csv writes it (its repr)
-            rows.append(
-                f"{head}{_cell(item_id)}{checker}{_cell(g)},{_cell(v.label or '')},{score},"
-                f"{_cell(v.error or '')},{_cell(v.explanation or '')},{_cell(c)}\n"
-            )
-        return rows
-
-
-_NEEDS_QUOTES = re.compile(r'[,"\n]')
-
-
-def _cell(text: str) -> str:
-    """A CSV cell as ``csv.writer(lineterminator="\\n")`` writes it: quoted (quotes doubled) when it holds
-    a comma, a quote or a newline, and with the formula prefix of
-    :func:`claimbench._display.defuse_formula` where a spreadsheet would run it.
-
-    Prediction rows are formatted with this rather than by ``csv.writer``: a streamed run writes one per
-    item, and the writer's generic path costs more per row than these checks. Text with a carriage
-    return is left to csv itself: it quotes one only from Python 3.11.9 and 3.12.3 on (CPython
-    gh-67044). The tests hold the rows to ``claimbench.report.json.predictions_csv``.
-    """
-    text = defuse_formula(text)
-    if _NEEDS_QUOTES.search(text) is not None:
-        return '"' + text.replace('"', '""') + '"'
-    if "\r" in text:
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerow((text,))
-        return buffer.getvalue()[:-1]
-    return text
+        d, t, name = self.dataset, self.task, self.checker
+        return [
+            prediction_line(d, t, item_id, name, g, v.label, v.score, v.error, v.explanation, c)
+            for item_id, g, c, v in zip(ids, gold, clusters, verdicts, strict=True)
+        ]
 
 
 def _consecutive(slots: Sequence[int]) -> bool:
@@ -262,7 +230,6 @@ class Spool:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self._handle: Any = None
-        self._writer: Any = None
 
     @property
     def active(self) -> bool:
@@ -272,8 +239,7 @@ class Spool:
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._handle = self.path.open("w", encoding="utf-8", newline="")
-            self._writer = csv.writer(self._handle, lineterminator="\n")
-            self._writer.writerow(PREDICTION_COLUMNS)
+            self._handle.write(PREDICTIONS_HEADER)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -287,5 +253,4 @@ class Spool:
 
     def write(self, predictions: Iterable[Prediction]) -> None:
         """Prediction records of a dataset loaded whole (a run that also streams another)."""
-        if self._writer is not None:
-            self._writer.writerows([getattr(q, column) for column in PREDICTION_COLUMNS] for q in predictions)
+        self.lines(prediction_lines(predictions))
