@@ -217,7 +217,7 @@ BASE = frozenset(
         "claimbench.records",
         "claimbench.progress",
         "claimbench._io",
-        "claimbench._json",
+        "claimbench._fastjson",
         "claimbench._display",
     }
 )

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import pandas as pd
 
-from claimbench import _json
+from claimbench import _fastjson
 from claimbench.data.layout import (
     FILE_KINDS,
     MANIFEST,
@@ -230,7 +230,7 @@ class Dataset(_Source):
             chunk = RawChunk(info.kind)
             for item in items:
                 record = to_json(item)
-                line = _json.dumps(record).encode("utf-8")
+                line = _fastjson.dumps(record).encode("utf-8")
                 chunk.add(item.id, str(info.gold_of(item)), self.cluster_of(item), line, record)
             yield chunk
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from claimbench import _json
+from claimbench import _fastjson
 from claimbench.data.schema import Problem, iter_jsonl, record_is_valid
 
 
@@ -98,7 +98,7 @@ def raw_records(path: Path, kind: str, digest: Any) -> Iterator[tuple[bytes, dic
     with path.open("rb") as handle:
         for raw in handle:
             digest.update(raw)
-            yield raw, _json.loads(raw)
+            yield raw, _fastjson.loads(raw)
 
 
 def records_at(path: Path, lines: set[int]) -> Iterator[tuple[int, dict[str, Any]]]:

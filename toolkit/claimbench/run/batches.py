@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, overload
 
-from claimbench import _json
+from claimbench import _fastjson
 from claimbench.checkers.base import Checker, contract_message, contract_problems, failed_verdict
 from claimbench.records import (
     TASKS,
@@ -100,7 +100,7 @@ class RawItems(Sequence[Item]):
         """The records, built once."""
         if self._items is None:
             build = claim_from_json if self.kind == "claim" else relation_from_json
-            records = self._records if self._records is not None else [_json.loads(x) for x in self.lines]
+            records = self._records if self._records is not None else [_fastjson.loads(x) for x in self.lines]
             self._items = [build(r) for r in records]
             self._records = None
         return self._items

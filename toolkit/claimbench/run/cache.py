@@ -48,7 +48,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from claimbench import _json
+from claimbench import _fastjson
 from claimbench._io import sha256_file
 from claimbench.errors import ClaimbenchError
 from claimbench.records import Evidence, Verdict
@@ -216,11 +216,11 @@ def encode_verdict(verdict: Verdict) -> list[Any]:
 def encode_shard(scope: CacheScope, entries: Iterable[tuple[str, Verdict]]) -> str:
     """``(item id, verdict)`` pairs of ``scope`` as the JSON text of one shard (``{key: verdict, …}``).
 
-    Encoded with :func:`claimbench._json.dumps` (orjson where installed: this is the runner's largest
+    Encoded with :func:`claimbench._fastjson.dumps` (orjson where installed: this is the runner's largest
     cost per item after the checker's own).
     """
     shard = {scope.key(item_id): encode_verdict(verdict) for item_id, verdict in entries}
-    return _json.dumps(shard)
+    return _fastjson.dumps(shard)
 
 
 def decode_verdict(item_id: str, data: Sequence[Any]) -> Verdict:
@@ -287,7 +287,7 @@ class VerdictCache:
         raw: dict[str, Any] = {}
         rows = self._conn.execute("SELECT verdicts FROM shards WHERE scope = ? ORDER BY id", (scope.hash,))
         for (text,) in rows:
-            shard = _json.loads(text)
+            shard = _fastjson.loads(text)
             raw.update((k, v) for k, v in shard.items() if k in wanted)  # newer shards win
         found: dict[str, Verdict] = {}
         for key, data in raw.items():
@@ -339,7 +339,7 @@ class VerdictCache:
         """How many distinct verdicts are stored (reads every shard; for tests and inspection)."""
         keys: set[str] = set()
         for (text,) in self._conn.execute("SELECT verdicts FROM shards"):
-            keys.update(_json.loads(text))
+            keys.update(_fastjson.loads(text))
         return len(keys)
 
     def close(self) -> None:
@@ -381,7 +381,7 @@ class ShardIndex:
         held: dict[str, Any] | None = {}
         query = "SELECT id, verdicts FROM shards WHERE scope = ? ORDER BY id"
         for rowid, text in self._conn.execute(query, (scope.hash,)):
-            shard = _json.loads(text)
+            shard = _fastjson.loads(text)
             for key, data in shard.items():
                 prefixes.append(int(key[:16], 16))
                 rows.append(-1 if retry_errors and data[6] is not None else rowid)  # an error: recompute
@@ -423,7 +423,7 @@ class ShardIndex:
             marks = ",".join("?" * len(part))
             query = f"SELECT id, verdicts FROM shards WHERE id IN ({marks})"
             texts.update(self._conn.execute(query, part).fetchall())
-        shards = {rowid: _json.loads(text) for rowid, text in texts.items()}
+        shards = {rowid: _fastjson.loads(text) for rowid, text in texts.items()}
         found: dict[int, Verdict] = {}
         for position, rowid in zip(hit.tolist(), shard_of.tolist(), strict=True):
             data = shards[rowid].get(full[position])

@@ -9,6 +9,6 @@ Holds :mod:`~claimbench.text.content` (one normal form for comparing texts),
 :mod:`~claimbench.text.stance` (stance features, the FNC-1 and claim-pair models, the FNC-1 corpus reader).
 
 May import: the base modules (:mod:`claimbench.errors`, :mod:`claimbench.records`,
-:mod:`claimbench.progress`, the private ``_io``/``_json``/``_display``). Nothing above it: not
+:mod:`claimbench.progress`, the private ``_io``/``_fastjson``/``_display``). Nothing above it: not
 :mod:`claimbench.data`, the checkers, the runner or the reports.
 """
