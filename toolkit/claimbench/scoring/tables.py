@@ -279,7 +279,7 @@ def _macro_f1(
 
     F1 per label is 2·TP / (2·TP + FP + FN), 0 when undefined (scikit-learn's ``zero_division=0``); a
     missing prediction is a false negative of its gold label only. The bootstrap calls this thousands of
-    times, where scikit-learn's input validation would dominate the run; ``tests/test_scoring.py`` checks
+    times, where scikit-learn's input validation would dominate the run; ``tests/test_tables.py`` checks
     it against :func:`claimbench.scoring.metrics.classification_report`. ``scored``: the label codes the
     mean is
     over (the labels a dataset has, :attr:`Table.scored`); all by default.

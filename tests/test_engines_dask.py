@@ -6,7 +6,7 @@
   completes, with the same report;
 * a learned checker's model file is loaded once per worker process, however many batches it checks.
 
-The checkers below are importable (``tests.test_dask``) so the workers unpickle them by reference. One
+The checkers below are importable (``tests.test_engines_dask``) so the workers unpickle them by reference. One
 cluster serves the whole module (starting one takes seconds).
 """
 
