@@ -1,6 +1,6 @@
 """Building the stance models' files from the external corpora, with the provenance a paper needs.
 
-Holds :mod:`~claimbench.train.fnc1` (the FNC-1 headline/body model, ``claimbench train-stance``) and
+Holds :mod:`~claimbench.train.fnc1` (the FNC-1 headline/body model, ``claimbench train source-agreement``) and
 :mod:`~claimbench.train.claims` (the shipped claim-pair model,
 ``python -m claimbench.train.claims``).
 
