@@ -269,15 +269,9 @@ class SourceConflictChecker(_StanceChecker):
 
 def _is_claim_archive(path: str) -> bool:
     """Whether ``path`` is a claim-stance archive (it builds the claim model's types, not FNC-1's)."""
-    import skops.io as sio
+    from claimbench.text.stance.claim_model import is_claim_archive
 
-    from claimbench.text.stance._archive import current_name
-
-    file = Path(path)
-    return file.is_file() and any(
-        current_name(t).startswith("claimbench.text.stance.claim_model.")
-        for t in sio.get_untrusted_types(file=file)
-    )
+    return is_claim_archive(path)
 
 
 def _conflicts(scorer: _Scorer, claims: Sequence[Claim]) -> list[str]:

@@ -26,7 +26,7 @@ from sklearn.linear_model import LogisticRegression
 from claimbench.errors import ClaimbenchError
 from claimbench.records import STANCE_LABELS
 
-from ._archive import PLAIN_TYPES, ArchiveLimits, ArchiveRefusedError, load_model_file
+from ._archive import PLAIN_TYPES, ArchiveLimits, ArchiveRefusedError, current_name, load_model_file
 from ._labels import fit_labels
 from .pairs import FAMILIES, ClaimPairFeatures, pair_list
 
@@ -241,6 +241,17 @@ def save(model: ClaimStanceModel, path: str | Path, *, metadata: dict[str, Any])
         Path(tmp).unlink(missing_ok=True)
         raise
     return dict(json.loads(text))
+
+
+def is_claim_archive(path: str | Path) -> bool:
+    """Whether ``path`` is an archive of this model (it names this module's types, not the FNC-1 model's),
+    also one written before the package layout (:func:`~claimbench.text.stance._archive.current_name`)."""
+    import skops.io as sio
+
+    file = Path(path)
+    return file.is_file() and any(
+        current_name(t).startswith(f"{__name__}.") for t in sio.get_untrusted_types(file=file)
+    )
 
 
 def load(path: str | Path, *, limits: ArchiveLimits | None = None) -> tuple[ClaimStanceModel, dict[str, Any]]:
