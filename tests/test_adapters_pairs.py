@@ -195,24 +195,38 @@ def test_convert_without_pairs_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_macro_f1_is_over_the_labels_the_dataset_has() -> None:
     """Perspectrum has agree and disagree only: macro-F1 is their mean, not diluted by discuss/unrelated."""
+    import numpy as np
+
     from claimbench.records import Verdict
+    from claimbench.run.cache import CacheScope
     from claimbench.run.spec import BootstrapSpec
-    from claimbench.scoring.tables import Table
+    from claimbench.run.streaming import Finish
+    from claimbench.scoring.tables import Collect, Compact
 
     ds = perspectrum.load(SAMPLE / "perspectrum.csv")
     items = ds.items("source_agreement")
-    table = Table.build(ds, "source_agreement", items, BootstrapSpec(resamples=20), 0)
+    ids, gold = [i.id for i in items], [str(i.label) for i in items]
+    clusters = [ds.cluster_of(i) for i in items]
+    collect = Collect(ds.id, "source_agreement", ds.manifest)
+    collect.add(gold, clusters)
+    table = collect.table(BootstrapSpec(resamples=20), 0)
     assert table.scored == (0, 1)
+    finish = Finish(ds.id, "source_agreement", "c", CacheScope(ds.checksum, "c", "1", {}), held=True)
+
+    def compact(verdicts: list[Verdict]) -> Compact:
+        done = finish.reduce(ids, gold, clusters, verdicts, cached=True)
+        return Compact(np.frombuffer(done.codes, dtype=np.int8), np.frombuffer(done.scores, dtype=np.float64))
+
     perfect = [
         Verdict(item_id=i.id, checker="c", checker_version="1", label=i.label, score=1.0) for i in items
     ]
-    scores = table.score("c", table.compact(perfect))
+    scores = table.score("c", compact(perfect))
     assert scores.metrics["macro_f1"].value == 1.0  # over all four labels it would be 0.5
     assert scores.per_label["discuss"].f1 == 0.0
     flipped = [
         Verdict(item_id=i.id, checker="c", checker_version="1", label="discuss", score=1.0) for i in items
     ]
-    assert table.score("c", table.compact(flipped)).metrics["macro_f1"].value == 0.0
+    assert table.score("c", compact(flipped)).metrics["macro_f1"].value == 0.0
 
 
 def test_mean_over_datasets_weights_each_dataset_once() -> None:

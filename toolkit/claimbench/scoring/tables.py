@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from claimbench.records import TASKS, Item, Verdict, gold_label
+from claimbench.records import TASKS
 from claimbench.report.model import Comparison, Estimate, TaskScores
 from claimbench.scoring.metrics import (
     ClassificationScores,
@@ -42,7 +42,7 @@ from claimbench.scoring.stats import (
 )
 
 if TYPE_CHECKING:  # only annotated: scoring takes the datasets it is given, it does not read any
-    from claimbench.data.dataset import Dataset
+    pass
 
 log = logging.getLogger("claimbench.scoring.tables")
 
@@ -321,15 +321,6 @@ class Table:
     two-label corpus is not scored on a ``discuss`` column it never uses); ``None``: every label."""
 
     @classmethod
-    def build(
-        cls, dataset: Dataset, task: str, items: Sequence[Item], boot: BootstrapSpec, seed: int
-    ) -> Table:
-        """The table of ``items`` of ``dataset`` held in memory (:class:`Collect` in one chunk)."""
-        collect = Collect(dataset.id, task, dataset.manifest)
-        collect.add([str(gold_label(task, item)) for item in items], [dataset.cluster_of(i) for i in items])
-        return collect.table(boot, seed)
-
-    @classmethod
     def of(
         cls,
         dataset: str,
@@ -368,24 +359,6 @@ class Table:
             return None
         codes: list[int] = self.cluster_codes.tolist()
         return codes
-
-    def compact(self, verdicts: Sequence[Verdict]) -> Compact:
-        """Verdicts aligned with the items as label codes and scores (for callers holding verdicts; the
-        runner gets the codes from :class:`claimbench.run.streaming.Finish`)."""
-        code_of = {label: i for i, label in enumerate(self.labels)}
-        missing = len(self.labels)
-        return Compact(
-            np.fromiter(
-                (code_of[v.label] if v.label is not None else missing for v in verdicts),
-                dtype=np.int8,
-                count=len(verdicts),
-            ),
-            np.fromiter(
-                (v.score if v.score is not None else math.nan for v in verdicts),
-                dtype=np.float64,
-                count=len(verdicts),
-            ),
-        )
 
     def _interval(self, value: float, statistic: Callable[[IntArray], float]) -> Estimate:
         ci = bootstrap_ci(
