@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from claimbench.data.write import update_manifest
+
+if TYPE_CHECKING:
+    from claimbench.report.model import Report
+    from tests.report_fixtures import Page
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -142,3 +146,27 @@ def requires_fnc1() -> pytest.MarkDecorator:
         not (FNC1_DIR / "train_stances.csv").is_file(),
         reason=f"FNC-1 training data not found at {FNC1_DIR} (it lives in ../shared beside the checkout)",
     )
+
+
+@pytest.fixture(scope="module")
+def report() -> Report:
+    """The sample report of tests/report_fixtures.py (the HTML tests share one per module)."""
+    from tests.report_fixtures import sample_report
+
+    return sample_report()
+
+
+@pytest.fixture(scope="module")
+def document(report: Report) -> str:
+    """The sample report rendered as report.html."""
+    from claimbench.report.html import render_html
+
+    return render_html(report)
+
+
+@pytest.fixture(scope="module")
+def page(document: str) -> Page:
+    """The rendered page, parsed."""
+    from tests.report_fixtures import parse
+
+    return parse(document)

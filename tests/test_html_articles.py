@@ -11,22 +11,14 @@ from hypothesis import strategies as st
 
 from claimbench.report.html import render_html
 from claimbench.report.model import ArticleView, ClaimMark, Prediction, Report
-from tests.report_fixtures import ARTICLE_TEXT, CLAIM_TEXTS, SCRIPT, Page, parse, sample_report
-
-
-@pytest.fixture(scope="module")
-def report() -> Report:
-    return sample_report()
-
-
-@pytest.fixture(scope="module")
-def document(report: Report) -> str:
-    return render_html(report)
-
-
-@pytest.fixture(scope="module")
-def page(document: str) -> Page:
-    return parse(document)
+from tests.report_fixtures import (
+    ARTICLE_TEXT,
+    CLAIM_TEXTS,
+    SCRIPT,
+    Page,
+    parse,
+    sample_report,
+)
 
 
 def test_article_text_is_escaped(document: str, page: Page) -> None:

@@ -6,28 +6,11 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
-
 from claimbench.report.html import CSP, render_html, write_html
 from claimbench.report.model import Estimate, Report, TaskScores
 from tests.report_fixtures import SCRIPT, Page, parse, sample_report
 
 URL_ATTRS = frozenset({"src", "href", "xlink:href", "action", "formaction", "poster", "data", "srcset"})
-
-
-@pytest.fixture(scope="module")
-def report() -> Report:
-    return sample_report()
-
-
-@pytest.fixture(scope="module")
-def document(report: Report) -> str:
-    return render_html(report)
-
-
-@pytest.fixture(scope="module")
-def page(document: str) -> Page:
-    return parse(document)
 
 
 def test_is_a_balanced_html5_document(document: str, page: Page) -> None:
