@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-SMALL_BATCH = 80
+SMALL_BATCH = 200
 """Up to this many rows the trees are walked here; above it scikit-learn's per-tree calls cost less."""
 
 
@@ -27,11 +27,11 @@ SMALL_BATCH = 80
 class _Forest:
     """Every node of every tree, flattened; child indices are global."""
 
-    roots: NDArray[np.intp]  # root node of each tree, iteration-major then class
-    feature: NDArray[np.intp]
+    roots: NDArray[np.int32]  # root node of each tree, iteration-major then class
+    feature: NDArray[np.int32]
     threshold: NDArray[np.float64]
     missing_left: NDArray[np.bool_]
-    child: NDArray[np.intp]  # child[n + j] the left child of node j (of n), child[j] the right one
+    child: NDArray[np.int32]  # child[n + j] the left child of node j (of n), child[j] the right one
     value: NDArray[np.float64]
     is_leaf: NDArray[np.bool_]
     n_iterations: int
@@ -39,6 +39,9 @@ class _Forest:
     n_features: int
     source: list[Any]  # the booster's list of trees when flattened: a refit replaces or extends it
 
+
+_INT32 = 2**31
+"""Node and value indices are int32 (half the memory traffic of intp): larger forests or batches fall back."""
 
 _FORESTS: weakref.WeakKeyDictionary[object, _Forest | None] = weakref.WeakKeyDictionary()
 
@@ -56,7 +59,7 @@ def _compile(booster: Any) -> _Forest | None:
         if not trees or any(len(it) != n_classes for it in predictors) or baseline.shape[-1] != n_classes:
             return None
         nodes = [t.nodes for t in trees]
-        if any(bool(n["is_categorical"].any()) for n in nodes):
+        if any(bool(n["is_categorical"].any()) for n in nodes) or 2 * sum(map(len, nodes)) >= _INT32:
             return None
         sizes = np.array([len(n) for n in nodes], dtype=np.intp)
         offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp)
@@ -67,11 +70,11 @@ def _compile(booster: Any) -> _Forest | None:
         left = np.where(leaf, own, flat["left"].astype(np.intp) + shift)
         right = np.where(leaf, own, flat["right"].astype(np.intp) + shift)
         return _Forest(
-            roots=offsets,
-            feature=np.where(leaf, 0, flat["feature_idx"]).astype(np.intp),
+            roots=offsets.astype(np.int32),
+            feature=np.where(leaf, 0, flat["feature_idx"]).astype(np.int32),
             threshold=np.ascontiguousarray(flat["num_threshold"], dtype=np.float64),
             missing_left=flat["missing_go_to_left"].astype(bool),
-            child=np.concatenate([right, left]),
+            child=np.concatenate([right, left]).astype(np.int32),
             value=np.ascontiguousarray(flat["value"], dtype=np.float64),
             is_leaf=leaf,
             n_iterations=len(predictors),
@@ -96,26 +99,37 @@ def _forest(booster: Any) -> _Forest | None:
 
 def _leaves(forest: _Forest, X: NDArray[np.float64]) -> NDArray[np.intp]:  # noqa: N803
     """The leaf each row reaches in each tree, shape ``(rows, trees)``: all (row, tree) pairs descend
-    together, one level a step, and a pair leaves the step once its node is a leaf."""
+    together, one level a step. A leaf is its own child, so a pair that reached one stays there; pairs
+    that are done are dropped only every :data:`_COMPACT_EVERY` levels from :data:`_COMPACT_FROM` on,
+    since dropping them costs more than a step while few are done (most leaves sit 4-6 levels deep)."""
     m, n_features = X.shape
     n_trees = len(forest.roots)
     n_nodes = len(forest.value)
     values = np.ascontiguousarray(X).ravel()
+    feature, threshold, child, is_leaf = forest.feature, forest.threshold, forest.child, forest.is_leaf
     node = np.tile(forest.roots, m)
-    base = np.repeat(np.arange(m, dtype=np.intp) * n_features, n_trees)  # each pair's row in ``values``
-    pair = np.arange(m * n_trees, dtype=np.intp)
-    leaf = np.empty(m * n_trees, dtype=np.intp)
+    base = np.repeat(np.arange(m, dtype=np.int32) * n_features, n_trees)  # each pair's row in ``values``
+    pair = np.arange(m * n_trees, dtype=np.int32)
+    leaf = np.empty(m * n_trees, dtype=np.int32)
     missing = bool(np.isnan(values).any())
+    level = 0
     while pair.size:
-        x = values[base + forest.feature[node]]
-        go_left = x <= forest.threshold[node]
+        x = values[base + feature[node]]
+        go_left = x <= threshold[node]
         if missing:  # NaN <= t is False: a missing value goes where the split learnt to send it
             go_left |= np.isnan(x) & forest.missing_left[node]
-        node = forest.child[go_left * n_nodes + node]
-        done = forest.is_leaf[node]
-        leaf[pair[done]] = node[done]
-        pair, node, base = pair[~done], node[~done], base[~done]
-    return leaf.reshape(m, n_trees)
+        node = child[go_left * n_nodes + node]
+        level += 1
+        if level >= _COMPACT_FROM and (level - _COMPACT_FROM) % _COMPACT_EVERY == 0:
+            done = is_leaf[node]
+            leaf[pair[done]] = node[done]
+            keep = ~done
+            pair, node, base = pair[keep], node[keep], base[keep]
+    return leaf.reshape(m, n_trees).astype(np.intp)
+
+
+_COMPACT_FROM = 4
+_COMPACT_EVERY = 2
 
 
 def _raw(forest: _Forest, baseline: NDArray[np.float64], X: NDArray[np.float64]) -> NDArray[np.float64]:  # noqa: N803
@@ -140,6 +154,7 @@ def predict_proba(booster: Any, X: NDArray[np.float64]) -> NDArray[np.float64]: 
         or matrix.dtype != np.float64
         or matrix.shape[1] != forest.n_features
         or not 0 < matrix.shape[0] <= SMALL_BATCH
+        or matrix.size >= _INT32
     ):
         return np.asarray(booster.predict_proba(X), dtype=np.float64)
     raw = _raw(forest, np.asarray(booster._baseline_prediction, dtype=np.float64), matrix)
