@@ -10,17 +10,36 @@ import pytest
 def test_stacked_rows_are_scipys_vstack() -> None:
     import scipy.sparse as sp
 
-    from claimbench.text.stance.batching import stack_rows
+    from claimbench.text.stance.batching import cut_rows, stack_rows
 
     dense = np.random.default_rng(0).random((30, 40)).astype(np.float32)
     dense[dense < 0.8] = 0.0
     dense[5] = 0.0  # an empty row
     matrix = sp.csr_matrix(dense)
-    blocks = [matrix[i] for i in (3, 5, 3, 29)] + [matrix[7:12], matrix[0:0], matrix[20:30]]
-    got, want = stack_rows(blocks), sp.vstack(blocks, format="csr")
+    spans = [(3, 4), (5, 6), (3, 4), (29, 30), (7, 12), (0, 0), (20, 30)]
+    blocks = [cut_rows(matrix, [lo, hi])[0] for lo, hi in spans]
+    assert [b.n_rows for b in blocks] == [hi - lo for lo, hi in spans]
+    got, want = stack_rows(blocks), sp.vstack([matrix[lo:hi] for lo, hi in spans], format="csr")
     assert got.shape == want.shape
     for part in ("data", "indices", "indptr"):
         np.testing.assert_array_equal(getattr(got, part), getattr(want, part))
+    np.testing.assert_array_equal(stack_rows(cut_rows(matrix, range(31))).toarray(), dense)
+
+
+def test_cut_rows_copy_and_stacking_checks_widths() -> None:
+    import scipy.sparse as sp
+
+    from claimbench.text.stance.batching import cut_rows, stack_rows
+
+    matrix = sp.csr_matrix(np.eye(4, dtype=np.float32))
+    (row,) = cut_rows(matrix, [1, 2])
+    matrix.data[:] = 7.0  # a cached row must not see later changes to (or pin) its batch's matrix
+    assert row.data.tolist() == [1.0]
+    (other,) = cut_rows(sp.csr_matrix(np.eye(3, dtype=np.float32)), [0, 1])
+    with pytest.raises(ValueError, match="different widths"):
+        stack_rows([row, other])
+    with pytest.raises(ValueError, match="at least one"):
+        stack_rows([])
 
 
 def test_text_cache_is_bounded() -> None:

@@ -5,9 +5,11 @@ stack per-text rows into one matrix.
 
 from __future__ import annotations
 
+import itertools
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -20,9 +22,11 @@ from .analysis import ANALYSES
 __all__ = [
     "TEXT_CACHE_SIZE",
     "PairInput",
+    "Rows",
     "TextCache",
     "as_pairs",
     "clear_text_caches",
+    "cut_rows",
     "forget_texts",
     "index_unique",
     "make_pairs",
@@ -73,21 +77,59 @@ def index_unique(texts: Sequence[str]) -> tuple[list[str], NDArray[np.intp]]:
     return list(position), index
 
 
-def stack_rows(blocks: Sequence[sp.csr_matrix | None]) -> sp.csr_matrix:
-    """``sp.vstack(blocks, format="csr")`` for CSR blocks of one width: the same arrays in the same order,
-    without scipy's per-block checks, which cost more than the copying for a batch of short rows."""
-    parts = [b for b in blocks if b is not None]
-    if not parts or len(parts) != len(blocks) or len({b.shape[1] for b in parts}) != 1:
-        return sp.csr_matrix(sp.vstack(blocks, format="csr"))  # scipy's own answer, or its error
-    first = [int(b.indptr[0]) for b in parts]
-    last = [int(b.indptr[-1]) for b in parts]
-    starts = np.cumsum([0] + [hi - lo for lo, hi in zip(first, last, strict=True)])
-    data = np.concatenate([b.data[lo:hi] for b, lo, hi in zip(parts, first, last, strict=True)])
-    indices = np.concatenate([b.indices[lo:hi] for b, lo, hi in zip(parts, first, last, strict=True)])
+@dataclass(frozen=True, slots=True)
+class Rows:
+    """Consecutive rows of a CSR matrix held as plain arrays (``indptr`` starts at 0): a text's TF-IDF row,
+    or its sentences' rows. Cutting these out of a batch's matrix and stacking them again costs a few numpy
+    copies, where a scipy matrix per text costs its constructor's checks each time (the bulk of a small
+    batch's feature time)."""
+
+    data: NDArray[Any]
+    indices: NDArray[Any]
+    indptr: NDArray[Any]
+    width: int
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.indptr) - 1
+
+
+def cut_rows(matrix: sp.csr_matrix, bounds: Sequence[int]) -> list[Rows]:
+    """Rows ``bounds[k]`` to ``bounds[k + 1]`` of ``matrix`` as one :class:`Rows` each (copies: a cached
+    text must not keep its whole batch's matrix alive)."""
+    matrix = sp.csr_matrix(matrix)
+    indptr = matrix.indptr
+    width = int(matrix.shape[1])
+    out = []
+    for lo, hi in itertools.pairwise(bounds):
+        start, stop = int(indptr[lo]), int(indptr[hi])
+        out.append(
+            Rows(
+                matrix.data[start:stop].copy(),
+                matrix.indices[start:stop].copy(),
+                indptr[lo : hi + 1] - start,
+                width,
+            )
+        )
+    return out
+
+
+def stack_rows(blocks: Sequence[Rows]) -> sp.csr_matrix:
+    """One CSR matrix of ``blocks`` stacked top to bottom (the arrays ``sp.vstack`` would build)."""
+    if not blocks:
+        raise ValueError("stack_rows needs at least one block")
+    width = blocks[0].width
+    if any(b.width != width for b in blocks):
+        raise ValueError(f"blocks of different widths: {sorted({b.width for b in blocks})}")
+    sizes = [len(b.data) for b in blocks]
+    starts = np.cumsum([0, *sizes[:-1]])
+    data = np.concatenate([b.data for b in blocks])
+    indices = np.concatenate([b.indices for b in blocks])
     indptr = np.concatenate(
-        [[0]] + [b.indptr[1:] - lo + at for b, lo, at in zip(parts, first, starts[:-1], strict=True)]
+        [np.zeros(1, dtype=blocks[0].indptr.dtype)]
+        + [b.indptr[1:] + at for b, at in zip(blocks, starts, strict=True)]
     )
-    return sp.csr_matrix((data, indices, indptr), shape=(sum(b.shape[0] for b in parts), parts[0].shape[1]))
+    return sp.csr_matrix((data, indices, indptr), shape=(sum(b.n_rows for b in blocks), width))
 
 
 TEXT_CACHE_SIZE = 8192

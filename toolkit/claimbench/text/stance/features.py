@@ -41,7 +41,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from .analysis import N_CUES, STOP, Text, analysed, stem_words
-from .batching import PairInput, as_pairs, forget_texts, index_unique, stack_rows, text_cache
+from .batching import PairInput, Rows, as_pairs, cut_rows, forget_texts, index_unique, stack_rows, text_cache
 
 
 def _rowwise_cosine(
@@ -88,9 +88,9 @@ class _Prepared:
     """A text as :class:`PairFeatures` uses it: its analysis, TF-IDF rows and LSA vector."""
 
     doc: Text
-    vec: sp.csr_matrix
-    lead: sp.csr_matrix | None
-    sentences: sp.csr_matrix | None
+    vec: Rows
+    lead: Rows | None
+    sentences: Rows | None
     lsa: NDArray[np.float64] | None
 
 
@@ -261,9 +261,9 @@ class PairFeatures(CompactState, TransformerMixin, BaseEstimator):  # type: igno
         b_docs = [b.doc for b in texts]
         h_vec = stack_rows([h.vec for h in heads])
         b_vec = stack_rows([b.vec for b in texts])
-        lead_vec = stack_rows([b.lead for b in texts])
-        s_vec = stack_rows([b.sentences for b in texts])
-        sentence_counts = [b.sentences.shape[0] if b.sentences is not None else 0 for b in texts]
+        lead_vec = stack_rows([b.lead for b in texts if b.lead is not None])
+        s_vec = stack_rows([b.sentences for b in texts if b.sentences is not None])
+        sentence_counts = [b.sentences.n_rows if b.sentences is not None else 0 for b in texts]
         cos = _rowwise_cosine(h_vec, h_idx, b_vec, b_idx)
         cos_lead = _rowwise_cosine(h_vec, h_idx, lead_vec, b_idx)
         cos_sent = _max_sentence_cosine(h_vec, h_idx, s_vec, sentence_counts, b_idx)
@@ -290,8 +290,9 @@ class PairFeatures(CompactState, TransformerMixin, BaseEstimator):  # type: igno
         docs = [analysed(h, 1) for h in texts]
         vec = self.tfidf_.transform([d.joined for d in docs])
         lsa = normalize(self.svd_.transform(vec)) if self.svd_ is not None else None
+        rows = cut_rows(vec, range(len(docs) + 1))
         return [
-            _Prepared(d, vec[i], None, None, lsa[i] if lsa is not None else None) for i, d in enumerate(docs)
+            _Prepared(d, rows[i], None, None, lsa[i] if lsa is not None else None) for i, d in enumerate(docs)
         ]
 
     def _prepare_bodies(self, texts: list[str]) -> list[_Prepared]:
@@ -303,17 +304,13 @@ class PairFeatures(CompactState, TransformerMixin, BaseEstimator):  # type: igno
             + [d.lead_joined for d in docs]
             + [s for d in docs for s in d.sentence_joined]
         )
-        vec, lead = matrix[:n], matrix[n : 2 * n]
+        vec = matrix[:n]
         lsa = normalize(self.svd_.transform(vec)) if self.svd_ is not None else None
         starts = np.concatenate([[0], np.cumsum([len(d.sentence_joined) for d in docs])]) + 2 * n
+        whole = cut_rows(matrix, range(2 * n + 1))
+        sentences = cut_rows(matrix, starts.tolist())
         return [
-            _Prepared(
-                d,
-                vec[i],
-                lead[i],
-                matrix[int(starts[i]) : int(starts[i + 1])],
-                lsa[i] if lsa is not None else None,
-            )
+            _Prepared(d, whole[i], whole[n + i], sentences[i], lsa[i] if lsa is not None else None)
             for i, d in enumerate(docs)
         ]
 
@@ -444,6 +441,5 @@ class PairTermVectors(CompactState, TransformerMixin, BaseEstimator):  # type: i
             blocks.append(sp.csr_matrix(h_vec.multiply(b_vec)))
         return sp.csr_matrix(sp.hstack(blocks, format="csr"))
 
-    def _vectors(self, texts: list[str]) -> list[sp.csr_matrix]:
-        matrix = self.vectorizer_.transform(_stemmed_join(texts))
-        return [matrix[i] for i in range(len(texts))]
+    def _vectors(self, texts: list[str]) -> list[Rows]:
+        return cut_rows(self.vectorizer_.transform(_stemmed_join(texts)), range(len(texts) + 1))
