@@ -18,7 +18,9 @@ What it measures
     serial engine) at ``--runner-batches`` (default 2000 and 50), each run from cold per-text caches:
     the checker's pairs/s as the report records it (``items_per_second``: cache keys, lookups,
     checking and cache writes), the run's wall time (reading and splitting the data included), and the
-    ratio to the bare model's pairs/s measured above in this process.  The model file is read once,
+    ratio to the bare model's pairs/s measured above in this process, and to the bare model fed the same
+    batch size (measured just before each runner run): the first ratio says what small batches cost in
+    all, the second what of that the runner adds.  The model file is read once,
     through the checker's own cache (``load_model``), before anything is timed; that load is printed
     on its own line, since a process pays it once however many pairs it scores.
 
@@ -155,12 +157,17 @@ def main(argv: list[str] | None = None) -> int:
     rule_rate, _ = _measure("RuleBasedScorer", rules.predict, heads, texts, args.repeats, args.batch_size)
     print(f"model / rules throughput ratio: {model_rate / rule_rate:.2f}")
     for size in [int(x) for x in args.runner_batches.split(",") if x.strip()]:
+        same_rate, same_cpu = _measure(
+            f"StanceModel/{size}", cold(model.predict), heads, texts, args.repeats, size
+        )
         rate, seconds, cpu, wall = _through_runner(args.model, bodies_csv, stances_csv, size, args.pairs)
         print(
             f"{'claimbench run':<16} {len(heads):7d} pairs  batch {size:5d}  checker {seconds:7.2f} s  "
             f"{rate:9.0f} pairs/s  runner / bare model: {rate / model_rate:.2f}  (run wall {wall:.2f} s)\n"
             f"{'':<16} {'':7}        {'':11}  check() CPU {cpu:7.2f} s  {len(heads) / cpu:9.0f} pairs/CPU-s  "
-            f"runner / bare model by CPU time: {len(heads) / cpu / model_cpu:.2f}"
+            f"runner / bare model by CPU time: {len(heads) / cpu / model_cpu:.2f}\n"
+            f"{'':<16} {'':7}        {'':11}  runner / bare model in batches of {size} (the line above it): "
+            f"{rate / same_rate:.2f} by wall time, {len(heads) / cpu / same_cpu:.2f} by CPU time"
         )
     max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"process peak RSS: {max_rss / 1024:.0f} MiB")
