@@ -97,6 +97,14 @@ CONFIGS: dict[str, tuple[str, dict[str, Any]]] = {
     "mnli25": ("shipped + MultiNLI m-train, mm ×0.25", {"params": {"families": OLD}, "extra": MNLI_QUARTER}),
     "sim-mnli50": ("+similarity + MultiNLI ×0.5", {"params": {}, "bodies": True, "extra": MNLI_HALF}),
     "sim-mnli25": ("+similarity + MultiNLI ×0.25", {"params": {}, "bodies": True, "extra": MNLI_QUARTER}),
+    "sim-mnli25-em12": (
+        "+similarity + MultiNLI ×0.25, Emergent ×12",
+        {"params": {}, "bodies": True, "extra": MNLI_QUARTER, "emergent_scale": 2},
+    ),
+    "sim-mnli25-em9": (
+        "+similarity + MultiNLI ×0.25, Emergent ×9",
+        {"params": {}, "bodies": True, "extra": MNLI_QUARTER, "emergent_scale": 1.5},
+    ),
 }
 """name -> (description, changes to the shipped configuration)."""
 
