@@ -179,3 +179,52 @@ def test_the_models_defaults_are_the_shipped_configuration() -> None:
 
     defaults = ClaimStanceModel().get_params()
     assert {k: defaults[k] for k in PARAMS} == PARAMS
+
+
+def test_word_vectors_are_deterministic_unit_length_and_capped() -> None:
+    from claimbench.text.stance.pairs import content_words
+    from claimbench.text.stance.vectors import learn_vectors
+
+    first, second, _ = _sample()
+    docs = [content_words(t) for t in dict.fromkeys(first + second)]
+    one = learn_vectors(docs, dim=8, vocab=50, min_count=1)
+    two = learn_vectors(docs, dim=8, vocab=50, min_count=1)
+    assert one.words == two.words
+    np.testing.assert_array_equal(one.vectors, two.vectors)
+    assert one.vectors.dtype == np.float16
+    assert one.vectors.shape == (50, 8)
+    norms = np.linalg.norm(one.vectors.astype(np.float32), axis=1)
+    np.testing.assert_allclose(norms[norms > 0], 1.0, atol=1e-2)
+    assert len(one.index()) == 50
+    assert "the" not in one.index()
+    empty = learn_vectors([["lonely"]], dim=8)
+    assert empty.words == ""
+    assert empty.vectors.shape == (0, 8)
+
+
+def test_similarity_columns_are_the_same_for_a_pair_in_any_batch() -> None:
+    first, second, _ = _sample()
+    pairs = list(zip(first, second, strict=True))
+    features = ClaimPairFeatures(families=("similarity",), vector_dim=8).fit(pairs, corpus=second)
+    whole = features.transform(pairs).toarray()
+    assert whole.shape == (len(pairs), 11)
+    alone = np.vstack([features.transform([p]).toarray() for p in pairs[:5]])
+    np.testing.assert_allclose(alone, whole[:5], rtol=1e-6, atol=1e-9)
+    same = features.transform([(first[0], first[0])]).toarray()[0]
+    if same[9] == 0:  # the text has words with vectors: it aligns with itself perfectly
+        assert same[0] == pytest.approx(1.0, abs=1e-2)
+        assert same[2] == 0.0
+    wide = ClaimPairFeatures(families=("similarity",), vector_dim=8, weakest=True, products=True)
+    assert wide.fit(pairs).transform(pairs[:3]).shape == (3, 11 + 3 * 8)
+
+
+def test_word_vectors_and_clusters_survive_the_trusted_archive(tmp_path: Path) -> None:
+    first, second, labels = _sample()
+    params = {**SMALL, "families": FAMILIES, "vector_dim": 8, "clusters": 4}
+    model = ClaimStanceModel(**params).fit(first, second, labels, corpus=second)
+    assert model.features_.vectors_.dtype == np.float16
+    assert "_lookup" in model.features_.__dict__  # the cache of the fit's transform
+    assert "_lookup" not in model.features_.__getstate__()  # is not stored
+    save(model, tmp_path / "m.skops", metadata={})
+    loaded, _ = load(tmp_path / "m.skops")
+    np.testing.assert_array_equal(loaded.predict_proba(first, second), model.predict_proba(first, second))

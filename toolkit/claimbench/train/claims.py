@@ -120,6 +120,21 @@ def unrelated_pairs(
     return out_a, out_b
 
 
+VECTOR_CORPUS = "fnc1/train_bodies.csv"
+"""Unlabelled news text the ``similarity`` family's word vectors also learn from (FNC-1's training
+bodies: not a dev part of this model); read when present."""
+
+
+def vector_corpus(data: Path) -> list[str]:
+    """The article bodies of :data:`VECTOR_CORPUS` under ``data`` (empty when the file is missing)."""
+    import pandas as pd
+
+    path = data / VECTOR_CORPUS
+    if not path.is_file():
+        return []
+    return [str(t) for t in pd.read_csv(path, dtype=str, keep_default_na=False)["articleBody"]]
+
+
 def _open(data: Path, adapter: str, name: str, split: str) -> Dataset:
     return open_dataset(None, adapter, {"pairs": str(data / name), "split": split})
 
@@ -176,14 +191,30 @@ def training_pairs(
     return first, second, labels, weights, files
 
 
+def uses_vectors(params: dict[str, Any]) -> bool:
+    """Whether a model with these parameters learns word vectors (and so reads :data:`VECTOR_CORPUS`)."""
+    model = ClaimStanceModel(**params)
+    return "similarity" in model.families or bool(model.clusters) or model.aligned
+
+
 def train(data: Path, out: Path, params: dict[str, Any] | None = None) -> dict[str, Any]:
     """Fit on :data:`TRAIN_PARTS` under ``data``, save to ``out``, return the stored metadata."""
     started = time.perf_counter()
     first, second, labels, weights, files = training_pairs(data)
     chosen = {**PARAMS, **(params or {})}
-    model = ClaimStanceModel(**chosen).fit(first, second, labels, sample_weight=weights)
+    vectors = uses_vectors(chosen)
+    corpus = vector_corpus(data) if vectors else []
+    model = ClaimStanceModel(**chosen).fit(first, second, labels, sample_weight=weights, corpus=corpus)
     seconds = round(time.perf_counter() - started, 1)
+    extra: dict[str, Any] = {}
+    if vectors and corpus:
+        extra["vector_corpus"] = {
+            "file": VECTOR_CORPUS,
+            "sha256": sha256_file(data / VECTOR_CORPUS),
+            "texts": len(corpus),
+        }
     metadata = {
+        **extra,
         "trained_on": files,
         "train_pairs": len(labels),
         "unrelated": UNRELATED,

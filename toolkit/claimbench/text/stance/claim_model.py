@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Self
 
@@ -28,7 +28,7 @@ from claimbench.records import STANCE_LABELS
 
 from ._archive import PLAIN_TYPES, ArchiveLimits, ArchiveRefusedError, current_name, load_model_file
 from ._labels import fit_labels
-from .pairs import FAMILIES, ClaimPairFeatures, pair_list
+from .pairs import DEFAULT_FAMILIES, ClaimPairFeatures, pair_list
 
 FORMAT = "claimbench.claim-stance/1"
 """Tag stored in every saved archive; :func:`load` refuses archives without it."""
@@ -80,8 +80,10 @@ class ClaimStanceModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     """A linear classifier on claim-pair features; ``predict_proba`` columns follow STANCE_LABELS.
 
     Parameters: ``classifier`` (one of :data:`CLASSIFIERS`), ``c`` (inverse regularisation),
-    ``class_weight`` (``"balanced"`` or ``None``), ``families``, ``hash_features``, ``cross_limit`` and
-    ``bigrams`` (passed to :class:`ClaimPairFeatures`), ``max_iter``; ``unrelated_offset``: subtracted
+    ``class_weight`` (``"balanced"`` or ``None``), ``families``, ``hash_features``, ``cross_limit``,
+    ``bigrams``, ``vector_dim``, ``vector_vocab``, ``weakest``, ``products``, ``clusters``,
+    ``dense_weight`` and ``aligned`` (passed to :class:`ClaimPairFeatures`; the word-vector options
+    measured in benchmarks/RESULTS.md, off by default), ``max_iter``; ``unrelated_offset``: subtracted
     from the ``unrelated`` margin (SVM) or log-probability (logistic) before the softmax, so that a model
     fitted on made-up unrelated pairs says ``unrelated`` only when it is clear (chosen on dev parts).
     The defaults are the shipped model's configuration
@@ -92,13 +94,20 @@ class ClaimStanceModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self,
         c: float = 0.1,
         class_weight: str | None = "balanced",
-        families: Sequence[str] = FAMILIES,
+        families: Sequence[str] = DEFAULT_FAMILIES,
         hash_features: int = 2**16,
         cross_limit: int = 6,
         max_iter: int = 2000,
         classifier: str = "svm",
         bigrams: bool = True,
         unrelated_offset: float = 1.0,
+        vector_dim: int = 96,
+        vector_vocab: int = 25_000,
+        weakest: bool = False,
+        products: bool = False,
+        clusters: int = 0,
+        dense_weight: float = 1.0,
+        aligned: bool = False,
     ) -> None:
         self.c = c
         self.class_weight = class_weight
@@ -109,6 +118,13 @@ class ClaimStanceModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.classifier = classifier
         self.bigrams = bigrams
         self.unrelated_offset = unrelated_offset
+        self.vector_dim = vector_dim
+        self.vector_vocab = vector_vocab
+        self.weakest = weakest
+        self.products = products
+        self.clusters = clusters
+        self.dense_weight = dense_weight
+        self.aligned = aligned
 
     def _linear(self) -> Any:
         if self.classifier == "svm":
@@ -128,9 +144,11 @@ class ClaimStanceModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         second: Sequence[str],
         labels: Sequence[str],
         sample_weight: Sequence[float] | None = None,
+        corpus: Iterable[str] = (),
     ) -> Self:
         """Fit on parallel sequences of texts and stance labels (each one of STANCE_LABELS), optionally
-        weighting pairs (``sample_weight``: e.g. a small corpus counted several times)."""
+        weighting pairs (``sample_weight``: e.g. a small corpus counted several times); ``corpus``:
+        unlabelled texts the ``similarity`` family's word vectors also learn from."""
         pairs = pair_list(first, second)
         y = fit_labels(labels, len(pairs), STANCE_LABELS)
         if len(set(y.tolist())) < 2:
@@ -143,7 +161,14 @@ class ClaimStanceModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             hash_features=self.hash_features,
             cross_limit=self.cross_limit,
             bigrams=self.bigrams,
-        ).fit(pairs)
+            vector_dim=self.vector_dim,
+            vector_vocab=self.vector_vocab,
+            weakest=self.weakest,
+            products=self.products,
+            clusters=self.clusters,
+            dense_weight=self.dense_weight,
+            aligned=self.aligned,
+        ).fit(pairs, corpus=corpus)
         x = self.features_.transform(pairs)
         self.linear_ = self._linear().fit(x, y, sample_weight=weights)
         self.temperature_ = 1.0

@@ -17,6 +17,12 @@ Each pair ``(a, b)`` asks: what is ``b``'s stance towards ``a``? Families, each 
     share none.
 ``hedging``
     Hedging and attribution cues (said, claimed, reportedly, may, could, rumour, …) and question marks.
+``similarity``
+    Soft alignment through word vectors learned at fitting time (:mod:`.vectors`: PPMI co-occurrence
+    counts and a truncated SVD over the training texts and any extra ``corpus`` texts given to
+    :meth:`ClaimPairFeatures.fit`): for each content word of ``b`` its best cosine to a word of ``a``
+    (mean, minimum, share below 0.3 and 0.5), the same from ``a`` to ``b``, and the cosine of the two
+    texts' mean vectors. Paraphrases share few exact words; this family sees them.
 ``lexical``
     Hashed sparse terms: ``b``'s words (and, with ``bigrams``, its word bigrams: its own phrasing),
     ``b``'s words not aligned to ``a``, and cross pairs of unaligned words (a word of ``a`` with a word
@@ -42,8 +48,23 @@ from numpy.typing import NDArray
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import HashingVectorizer
 
-FAMILIES: tuple[str, ...] = ("overlap", "negation", "antonymy", "numbers", "hedging", "lexical")
+from .vectors import WordVectors, best_alignment, learn_vectors, similarity_block
+
+FAMILIES: tuple[str, ...] = (
+    "overlap",
+    "negation",
+    "antonymy",
+    "numbers",
+    "hedging",
+    "similarity",
+    "lexical",
+)
 """Every feature family, in column order."""
+
+DEFAULT_FAMILIES: tuple[str, ...] = tuple(f for f in FAMILIES if f != "similarity")
+"""The families :class:`~claimbench.text.stance.claim_model.ClaimStanceModel` uses unless told otherwise
+(the shipped model's): ``similarity`` was measured (benchmarks/RESULTS.md) and did not help on the dev
+parts."""
 
 _TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+(?:[.,]\d+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -284,6 +305,11 @@ _SKIP = STOPWORDS | NEGATIONS
 _OPPOSITE_WORDS = frozenset(_OPPOSITE_OF)
 
 
+def content_words(text: str) -> list[str]:
+    """Lower-cased tokens of ``text`` without stop words and negations, in order (what gets a vector)."""
+    return [w for w in tokens(text) if w not in _SKIP]
+
+
 class _Side:
     """What the features need of one text, computed once per distinct text (a claim meets many others)."""
 
@@ -391,9 +417,12 @@ def _dense_row(a: _Side, b: _Side) -> list[float]:
     ]
 
 
-def _lexical_terms(a: _Side, b: _Side, cross_limit: int, bigrams: bool) -> list[str]:
+def _lexical_terms(
+    a: _Side, b: _Side, cross_limit: int, bigrams: bool, cluster_of: dict[str, int] | None = None
+) -> list[str]:
     """Terms for the hashed block: b's words (and bigrams), b's unaligned words, unaligned cross pairs,
-    and b's content words marked when b negates."""
+    and b's content words marked when b negates; with ``cluster_of`` (word -> word-vector cluster),
+    also the clusters of b's unaligned words and the cluster pairs of the unaligned cross pairs."""
     words = b.words
     terms = ["h:" + w for w in words]
     if bigrams:
@@ -405,6 +434,12 @@ def _lexical_terms(a: _Side, b: _Side, cross_limit: int, bigrams: bool) -> list[
     if un_a and un_b:
         ys = un_b[:cross_limit]
         terms += [f"x:{x}|{y}" for x in un_a[:cross_limit] for y in ys]
+    if cluster_of is not None:
+        cb = [cluster_of[w] for w in un_b if w in cluster_of]
+        terms += [f"uc:{c}" for c in cb]
+        if cb:
+            ca = [cluster_of[w] for w in un_a if w in cluster_of][:cross_limit]
+            terms += [f"xc:{x}|{y}" for x in ca for y in cb[:cross_limit]]
     if b.negated:
         terms += ["n:" + w for w, _ in b.nonstop if w not in NEGATIONS]
     return terms
@@ -427,7 +462,15 @@ class ClaimPairFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     ``families``: which of :data:`FAMILIES` to compute (all by default). Dense columns are scaled by
     their training maxima so that one regularisation strength fits both blocks. ``hash_features``: width
     of the hashed block; ``cross_limit``: unaligned words per side in the cross pairs; ``bigrams``: also
-    hash ``b``'s own word bigrams (its phrasing: "denies that", "is a hoax").
+    hash ``b``'s own word bigrams (its phrasing: "denies that", "is a hoax"). ``vector_dim``,
+    ``vector_vocab``, ``vector_window``: the ``similarity`` family's word vectors
+    (:func:`~.vectors.learn_vectors`); ``weakest``: also give that family the vector of ``b``'s
+    worst-aligned word as columns; ``products``: also the elementwise product and absolute difference
+    of the two texts' mean vectors; ``clusters``: k-means clusters of the word vectors (0: none) whose
+    ids join the hashed block (unaligned words' clusters, cross pairs of clusters); ``dense_weight``:
+    every dense column is multiplied by it after scaling (how much they count beside the hashed block);
+    ``aligned``: hash each of b's words that a lacks with a's most similar word (word vectors), the
+    pair ``a-word|b-word`` of an alignment (and their clusters' pair when there are clusters).
     """
 
     def __init__(
@@ -436,11 +479,43 @@ class ClaimPairFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         hash_features: int = 2**17,
         cross_limit: int = 6,
         bigrams: bool = False,
+        vector_dim: int = 96,
+        vector_vocab: int = 25_000,
+        vector_window: int = 4,
+        weakest: bool = False,
+        products: bool = False,
+        clusters: int = 0,
+        dense_weight: float = 1.0,
+        aligned: bool = False,
     ) -> None:
         self.families = families
         self.hash_features = hash_features
         self.cross_limit = cross_limit
         self.bigrams = bigrams
+        self.vector_dim = vector_dim
+        self.vector_vocab = vector_vocab
+        self.vector_window = vector_window
+        self.weakest = weakest
+        self.products = products
+        self.clusters = clusters
+        self.dense_weight = dense_weight
+        self.aligned = aligned
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(super().__getstate__())
+        state.pop("_lookup", None)  # a cache of words_/vectors_, rebuilt on first use; not stored
+        return state
+
+    def _vectors(self) -> tuple[dict[str, int], NDArray[np.float32], dict[str, int] | None]:
+        """(word -> row, the vectors as float32, word -> cluster or None), built once per object."""
+        cached: tuple[dict[str, int], NDArray[np.float32], dict[str, int] | None] | None
+        cached = self.__dict__.get("_lookup")
+        if cached is None:
+            index = WordVectors(self.words_, self.vectors_).index()
+            clusters = getattr(self, "clusters_", None)
+            cluster_of = None if clusters is None else {w: int(clusters[i]) for w, i in index.items()}
+            cached = self.__dict__["_lookup"] = (index, self.vectors_.astype(np.float32), cluster_of)
+        return cached
 
     def _columns(self) -> list[int]:
         out: list[int] = []
@@ -455,6 +530,14 @@ class ClaimPairFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         rows: list[list[float]] = []
         terms: list[list[str]] = []
         lexical = "lexical" in self.families
+        similarity = "similarity" in self.families
+        aligned = lexical and bool(getattr(self, "aligned", False))  # older archives lack the options
+        lookup: dict[str, int] = self._vectors()[0] if similarity or aligned else {}
+        cluster_of = self._vectors()[2] if lexical and bool(getattr(self, "clusters", 0)) else None
+        ids: dict[str, tuple[list[int], list[str]]] = {}
+        ids_a: list[list[int]] = []
+        ids_b: list[list[int]] = []
+        words_ab: list[tuple[list[str], list[str], _Side]] = []
         cross_limit = self.cross_limit
         bigrams = getattr(self, "bigrams", False)  # archives saved before the option existed
         sides: dict[str, _Side] = {}  # claims repeat across pairs (one claim, many headlines): analyse once
@@ -467,16 +550,61 @@ class ClaimPairFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                 b = sides[text_b] = _Side(text_b)
             rows.append(_dense_row(a, b))
             if lexical:
-                terms.append(_lexical_terms(a, b, cross_limit, bigrams))
+                terms.append(_lexical_terms(a, b, cross_limit, bigrams, cluster_of))
+            if similarity or aligned:
+                found = []
+                for text, side, out in ((text_a, a, ids_a), (text_b, b, ids_b)):
+                    known = ids.get(text)
+                    if known is None:
+                        seen = [w for w in dict.fromkeys(w for w, _ in side.unique) if w in lookup]
+                        known = ids[text] = ([lookup[w] for w in seen if w not in NEGATIONS], seen)
+                    out.append(known[0])
+                    found.append([w for w in known[1] if w not in NEGATIONS])
+                if aligned:
+                    words_ab.append((found[0], found[1], a))
         dense = np.asarray(rows, dtype=np.float64).reshape(len(pairs), sum(_DENSE.values()))
         columns = self._columns()
-        return (dense if len(columns) == dense.shape[1] else dense[:, columns]), terms
+        dense = dense if len(columns) == dense.shape[1] else dense[:, columns]
+        table = self._vectors()[1] if similarity or aligned else None
+        if similarity and table is not None:
+            block = similarity_block(ids_a, ids_b, table, weakest=self.weakest, products=self.products)
+            dense = np.hstack([dense, block])
+        if aligned and table is not None:
+            where, value = best_alignment(ids_a, ids_b, table)
+            for i, (wa, wb, side_a) in enumerate(words_ab):
+                stems = side_a.stems
+                for j, y in enumerate(wb[: where.shape[1]]):
+                    if y[:6] not in stems and value[i, j] > 0.2:
+                        x = wa[where[i, j]]
+                        terms[i].append(f"al:{x}|{y}")
+                        if cluster_of is not None:
+                            terms[i].append(f"alc:{cluster_of[x]}|{cluster_of[y]}")
+        return dense, terms
 
-    def fit(self, pairs: Sequence[tuple[str, str]], y: object = None) -> Self:
-        """Learn the dense columns' scale (their maxima on ``pairs``)."""
+    def fit(self, pairs: Sequence[tuple[str, str]], y: object = None, corpus: Iterable[str] = ()) -> Self:
+        """Learn the dense columns' scale (their maxima on ``pairs``) and, for ``similarity``, the word
+        vectors (from the distinct texts of ``pairs`` and of ``corpus``, e.g. unlabelled news text)."""
         unknown = sorted(set(self.families) - set(FAMILIES))
         if unknown:
             raise ValueError(f"unknown feature families {unknown}; known: {', '.join(FAMILIES)}")
+        self.__dict__.pop("_lookup", None)
+        if "similarity" in self.families or self.clusters or self.aligned:
+            texts = dict.fromkeys(itertools.chain(itertools.chain.from_iterable(pairs), corpus))
+            learned = learn_vectors(
+                (content_words(t) for t in texts),
+                dim=self.vector_dim,
+                vocab=self.vector_vocab,
+                window=self.vector_window,
+            )
+            self.words_, self.vectors_ = learned.words, learned.vectors
+            if self.clusters and len(learned.vectors) > 1:
+                from sklearn.cluster import KMeans
+
+                k = min(self.clusters, len(learned.vectors))
+                fitted = KMeans(n_clusters=k, n_init=1, random_state=0).fit(
+                    learned.vectors.astype(np.float32)
+                )
+                self.clusters_ = np.asarray(fitted.labels_, dtype=np.int32)
         dense, _ = self._dense(pairs)
         peak = np.abs(dense).max(axis=0) if len(dense) else np.ones(dense.shape[1])
         self.scale_ = np.where(peak > 0, peak, 1.0)
@@ -485,7 +613,8 @@ class ClaimPairFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     def transform(self, pairs: Sequence[tuple[str, str]]) -> sp.csr_matrix:
         """One row per pair: scaled dense columns, then the hashed block (when ``lexical`` is on)."""
         dense, terms = self._dense(pairs)
-        blocks = [sp.csr_matrix(dense / self.scale_)]
+        weight = getattr(self, "dense_weight", 1.0)  # archives saved before the option existed
+        blocks = [sp.csr_matrix(dense / self.scale_ if weight == 1.0 else dense * (weight / self.scale_))]
         if "lexical" in self.families:
             blocks.append(_hashed(terms, self.hash_features))
         return sp.csr_matrix(sp.hstack(blocks, format="csr"))
