@@ -167,8 +167,11 @@ def _prep_contrast(data: Path, cache: Path, groups_cache: Path) -> None:
 
             pred = np.asarray(LABELS[:3])[oof[related].argmax(axis=1)]
             f1 = f1_score(y[related], pred, labels=list(LABELS[:3]), average=None)
-            print(f"{key}: OOF (rumour folds) F1 agree/disagree/discuss on related train pairs "
-                  f"{' / '.join(f'{v:.3f}' for v in f1)}", flush=True)
+            print(
+                f"{key}: OOF (rumour folds) F1 agree/disagree/discuss on related train pairs "
+                f"{' / '.join(f'{v:.3f}' for v in f1)}",
+                flush=True,
+            )
     np.savez_compressed(cache, **out)
     print(f"saved {cache}")
 

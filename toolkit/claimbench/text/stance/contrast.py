@@ -15,11 +15,15 @@ of a fixed cue vocabulary (:data:`CUE_VOCABULARY`, the union of those lexicons) 
 rest, log-scaled; a linear model on it learns which cue words, where, go with ``disagree`` without seeing any
 rumour's own words.
 
-Per-text analysis is cached like :mod:`.features` does (bounded, never saved with the model).
+Texts are read through :func:`~claimbench.text.stance.analysis.analysed` (the analysis the model's other
+transformers already made of the same text in the same batch), so the lexicon is matched on its stems; a
+sentence is compared in detail only when it is among some headline's best sentences, and that detail is kept
+with the body's entry in the per-text cache (bounded, never saved with the model).
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,9 +33,9 @@ import numpy as np
 from numpy.typing import NDArray
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from .analysis import SENTENCE_RE
+from .analysis import SENTENCE_RE, Text, analysed, stem_words
 from .batching import PairInput, as_pairs, forget_texts, index_unique, text_cache
-from .pairs import HEDGES, NEGATIONS, OPPOSITES, REFUTATIONS, STOPWORDS, tokens
+from .pairs import HEDGES, NEGATIONS, OPPOSITES, REFUTATIONS, tokens
 
 __all__ = ["CUE_VOCABULARY", "SentenceContrast", "cue_vocabulary_counts"]
 
@@ -41,38 +45,39 @@ _SCOPE = 3
 _NEAR = 6
 """Tokens either side of a shared word within which a refuting word counts as aimed at it."""
 
-_EXTRA_REFUTING = frozenset(
-    "hoax hoaxes fake fraud debunked debunk false untrue denied denies deny refuted refute dismissed baseless "
-    "spoof parody satire satirical nonsense unfounded fabricated bogus myth prank".split()
+_EXTRA_REFUTING = (
+    "hoax hoaxes fake fraud debunked debunk false untrue denied denies deny refuted refute dismissed "
+    "baseless spoof parody satire satirical nonsense unfounded fabricated bogus myth prank"
 )
-_REFUTING = REFUTATIONS | _EXTRA_REFUTING
-_REFUTING_PHRASES: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("not", "true"),
-        ("no", "evidence"),
-        ("not", "real"),
-        ("no", "truth"),
-        ("not", "confirmed"),
-        ("no", "proof"),
-        ("never", "happened"),
-        ("n't", "true"),
-        ("n't", "real"),
-        ("n't", "happen"),
-        ("no", "longer"),
-        ("no", "plans"),
-        ("not", "dead"),
-        ("still", "alive"),
-    }
-)
-_OPPOSITE_OF: dict[str, frozenset[str]] = {
-    word: frozenset({b for a, b in OPPOSITES if a == word} | {a for a, b in OPPOSITES if b == word})
-    for pair in OPPOSITES
-    for word in pair
-}
-_SKIP = STOPWORDS | NEGATIONS
+_PHRASES = (
+    "not true", "no evidence", "not real", "no truth", "not confirmed", "no proof", "never happened",
+    "not happen", "no longer", "no plans", "not dead", "still alive",
+)  # fmt: skip
 
-CUE_VOCABULARY: tuple[str, ...] = tuple(sorted(_REFUTING | NEGATIONS | HEDGES | frozenset(_OPPOSITE_OF)))
-"""The fixed words :func:`cue_vocabulary_counts` counts (lower-cased, as :func:`~.pairs.tokens` writes them)."""
+
+def _stems(words: Sequence[str] | str) -> frozenset[str]:
+    return frozenset(stem_words(" ".join(words) if not isinstance(words, str) else words))
+
+
+_NEG = _stems(sorted(NEGATIONS)) | {"not"}
+_REFUTING = _stems(sorted(REFUTATIONS)) | _stems(_EXTRA_REFUTING)
+_HEDGING = _stems(sorted(HEDGES))
+_PHRASE_PAIRS: frozenset[tuple[str, ...]] = frozenset(tuple(stem_words(p)) for p in _PHRASES)
+_OPPOSITE_PAIRS = [tuple(stem_words(a) + stem_words(b)) for a, b in OPPOSITES]
+_OPPOSITE_OF: dict[str, frozenset[str]] = {}
+for _pair in _OPPOSITE_PAIRS:
+    if len(_pair) == 2 and _pair[0] != _pair[1]:
+        for _x, _y in (_pair, _pair[::-1]):
+            _OPPOSITE_OF[_x] = _OPPOSITE_OF.get(_x, frozenset()) | {_y}
+_OPPOSITE_WORDS = frozenset(_OPPOSITE_OF)
+_NOT_CONTENT = _NEG | _HEDGING
+
+_REFUTING_WORDS = REFUTATIONS | frozenset(_EXTRA_REFUTING.split())
+CUE_VOCABULARY: tuple[str, ...] = tuple(
+    sorted(_REFUTING_WORDS | NEGATIONS | HEDGES | frozenset(w for pair in OPPOSITES for w in pair))
+)
+"""The fixed words :func:`cue_vocabulary_counts` counts (lower-cased, as :func:`~.pairs.tokens` writes
+them)."""
 _CUE_INDEX = {w: j for j, w in enumerate(CUE_VOCABULARY)}
 
 _PER_SENTENCE = (
@@ -86,34 +91,36 @@ _PER_SENTENCE = (
     "numbers_differ",
     "numbers_new",
     "hedge",
-    "question",
 )
-_BODY = ("body_refute_first_pos", "body_refute_share", "body_neg_share", "head_negated", "head_refute", "head_hedge")
-
-
-def _digit(word: str) -> bool:
-    return word[:1].isdigit()
+_BODY = (
+    "body_refute_first_pos",
+    "body_refute_share",
+    "body_neg_share",
+    "head_negated",
+    "head_refute",
+    "head_hedge",
+)
 
 
 @dataclass(frozen=True, slots=True)
 class _Sentence:
-    words: list[str]
+    """One body sentence as the comparison reads it (made only for sentences that some headline reads)."""
+
     stems: list[str]
-    negations: NDArray[np.intp]
-    refutations: NDArray[np.intp]
+    negations: list[int]
+    refutations: list[int]
     phrase: float
-    hedges: float
+    hedges: int
     numbers: frozenset[str]
     opposite: frozenset[str]
-    wordset: frozenset[str]
-    question: float
+    stem_set: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
 class _Body:
-    sentences: list[_Sentence]
-    where: dict[str, NDArray[np.intp]]  # content stem -> the sentences it occurs in
-    body_row: list[float]
+    doc: Text
+    details: list[_Sentence | None]  # filled on first use
+    row: list[float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,29 +129,32 @@ class _Head:
     negated: bool
     numbers: frozenset[str]
     opposite: frozenset[str]
-    wordset: frozenset[str]
+    stem_set: frozenset[str]
     row: list[float]
 
 
-def _sentence(text: str) -> _Sentence:
-    words = tokens(text)
-    stems = [w[:6] for w in words]
+def _sentence(joined: str) -> _Sentence:
+    stems = joined.split()
+    pairs = set(itertools.pairwise(stems))
     return _Sentence(
-        words=words,
         stems=stems,
-        negations=np.asarray([i for i, w in enumerate(words) if w in NEGATIONS], dtype=np.intp),
-        refutations=np.asarray([i for i, w in enumerate(words) if w in _REFUTING], dtype=np.intp),
-        phrase=float(any((x, y) in _REFUTING_PHRASES for x, y in zip(words, words[1:], strict=False))),
-        hedges=float(len([w for w in words if w in HEDGES])),
-        numbers=frozenset(w.replace(",", "") for w in words if _digit(w)),
-        opposite=frozenset(words) & frozenset(_OPPOSITE_OF),
-        wordset=frozenset(words),
-        question=float(text.rstrip().endswith("?")),
+        negations=[i for i, t in enumerate(stems) if t in _NEG],
+        refutations=[i for i, t in enumerate(stems) if t in _REFUTING],
+        phrase=float(bool(pairs & _PHRASE_PAIRS)),
+        hedges=len([t for t in stems if t in _HEDGING]),
+        numbers=frozenset(t for t in stems if t.isdigit()),
+        opposite=frozenset(stems) & _OPPOSITE_WORDS,
+        stem_set=frozenset(stems),
     )
 
 
 def _sentences(text: str) -> list[str]:
     return [s.strip() for s in SENTENCE_RE.split(text) if s and s.strip()] or [text.strip()]
+
+
+def _within(first: list[int], second: list[int], reach: int) -> int:
+    """How many positions of ``second`` lie within ``reach`` of some position of ``first``."""
+    return len([j for j in second if any(abs(i - j) <= reach for i in first)])
 
 
 class SentenceContrast(TransformerMixin, BaseEstimator):  # type: ignore[misc]
@@ -154,10 +164,14 @@ class SentenceContrast(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     ----------
     top_sentences:
         How many body sentences (those sharing most of the headline's content words) are compared.
+    lead_sentences:
+        The lead length of the text analysis read (the model's other transformers' value, so that one
+        analysis of a text serves them all); it does not change the features.
     """
 
-    def __init__(self, top_sentences: int = 3) -> None:
+    def __init__(self, top_sentences: int = 3, lead_sentences: int = 3) -> None:
         self.top_sentences = top_sentences
+        self.lead_sentences = lead_sentences
 
     def fit(self, X: PairInput, y: Any = None) -> Self:  # noqa: N803
         """Nothing to learn; records the output width."""
@@ -174,19 +188,23 @@ class SentenceContrast(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     def _prepare_heads(self, texts: list[str]) -> list[_Head]:
         out = []
         for text in texts:
-            words = tokens(text)
-            content = frozenset(w[:6] for w in words if w not in _SKIP and not _digit(w))
-            negated = any(w in NEGATIONS for w in words)
-            refute = len([w for w in words if w in _REFUTING])
-            hedge = len([w for w in words if w in HEDGES])
+            doc = analysed(text, 1, ngrams=False)
+            stems = doc.stems
+            negated = any(t in _NEG for t in stems)
             out.append(
                 _Head(
-                    content=content,
+                    content=frozenset(
+                        t for t in doc.content_set if t not in _NOT_CONTENT and not t.isdigit()
+                    ),
                     negated=negated,
-                    numbers=frozenset(w.replace(",", "") for w in words if _digit(w)),
-                    opposite=frozenset(words) & frozenset(_OPPOSITE_OF),
-                    wordset=frozenset(words),
-                    row=[float(negated), math.log1p(refute), math.log1p(hedge)],
+                    numbers=frozenset(t for t in stems if t.isdigit()),
+                    opposite=frozenset(stems) & _OPPOSITE_WORDS,
+                    stem_set=frozenset(stems),
+                    row=[
+                        float(negated),
+                        math.log1p(len([t for t in stems if t in _REFUTING])),
+                        math.log1p(len([t for t in stems if t in _HEDGING])),
+                    ],
                 )
             )
         return out
@@ -194,25 +212,15 @@ class SentenceContrast(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     def _prepare_bodies(self, texts: list[str]) -> list[_Body]:
         out = []
         for text in texts:
-            sentences = [_sentence(s) for s in _sentences(text)]
-            where: dict[str, list[int]] = {}
-            for k, s in enumerate(sentences):
-                for stem, word in zip(s.stems, s.words, strict=True):
-                    if word not in _SKIP and not _digit(word):
-                        rows = where.setdefault(stem, [])
-                        if not rows or rows[-1] != k:
-                            rows.append(k)
-            n = len(sentences)
-            refuting = [k for k, s in enumerate(sentences) if len(s.refutations) or s.phrase]
-            first = refuting[0] / n if refuting else 1.0
-            negating = len([s for s in sentences if len(s.negations)])
-            out.append(
-                _Body(
-                    sentences=sentences,
-                    where={t: np.asarray(r, dtype=np.intp) for t, r in where.items()},
-                    body_row=[first, len(refuting) / n, negating / n],
-                )
-            )
+            doc = analysed(text, self.lead_sentences, ngrams=False)
+            n = len(doc.sentences)
+            refuting = np.flatnonzero(doc.sentence_cues[:, 0] > 0)
+            row = [
+                float(refuting[0]) / n if len(refuting) else 1.0,
+                len(refuting) / max(n, 1),
+                float(np.count_nonzero(doc.sentence_cues[:, 3])) / max(n, 1),
+            ]
+            out.append(_Body(doc=doc, details=[None] * n, row=row))
         return out
 
     def transform(self, X: PairInput) -> NDArray[np.float64]:  # noqa: N803
@@ -233,38 +241,35 @@ class SentenceContrast(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
     def _pair_row(self, head: _Head, body: _Body) -> list[float]:
         n_per = len(_PER_SENTENCE)
-        hits = [body.where[t] for t in head.content if t in body.where]
-        tail = body.body_row + head.row
-        if not hits:
+        content = head.content
+        overlaps = [len(content & s) for s in body.doc.sentences]
+        tail = body.row + head.row
+        hit = [k for k, v in enumerate(overlaps) if v]
+        if not hit:
             return [0.0] * (2 * n_per) + tail
-        overlaps = np.bincount(np.concatenate(hits), minlength=len(body.sentences))
-        n_top = min(self.top_sentences, int(np.count_nonzero(overlaps)))
-        order = np.argsort(-overlaps, kind="stable")[:n_top]
+        order = sorted(hit, key=lambda k: -overlaps[k])[: self.top_sentences]
         n_h = max(len(head.content), 1)
-        table = np.asarray(
-            [self._sentence_row(head, body.sentences[k], overlaps[k] / n_h) for k in order], dtype=np.float64
-        )
-        return table.max(axis=0).tolist() + table.mean(axis=0).tolist() + tail
+        table = []
+        for k in order:
+            detail = body.details[k]
+            if detail is None:
+                detail = body.details[k] = _sentence(body.doc.sentence_joined[k])
+            table.append(self._sentence_row(head, detail, overlaps[k] / n_h))
+        columns = list(zip(*table, strict=True))
+        return [max(c) for c in columns] + [sum(c) / len(c) for c in columns] + tail
 
     @staticmethod
     def _sentence_row(head: _Head, s: _Sentence, overlap: float) -> list[float]:
-        shared = [i for i, stem in enumerate(s.stems) if stem in head.content and s.words[i] not in _SKIP]
-        scoped = 0.0
-        near = 0.0
-        if shared:
-            at = np.asarray(shared, dtype=np.intp)
-            if len(s.negations):
-                scoped = float((np.abs(s.negations[:, None] - at[None, :]) <= _SCOPE).any())
-            if len(s.refutations):
-                near = float((np.abs(s.refutations[:, None] - at[None, :]) <= _NEAR).sum(axis=0).astype(bool).sum())
-        opposite = 0.0
+        content = head.content
+        shared = [i for i, t in enumerate(s.stems) if t in content]
+        scoped = float(bool(s.negations) and _within(s.negations, shared, _SCOPE) > 0)
+        near = _within(s.refutations, shared, _NEAR) if s.refutations else 0
+        opposite = 0
         if head.opposite and s.opposite:
-            opposite = float(
-                sum(
-                    len([y for y in _OPPOSITE_OF[x] & s.opposite if y not in head.wordset])
-                    for x in head.opposite
-                    if x not in s.wordset
-                )
+            opposite = sum(
+                len([y for y in _OPPOSITE_OF[x] & s.opposite if y not in head.stem_set])
+                for x in head.opposite
+                if x not in s.stem_set
             )
         differ = float(bool(head.numbers) and bool(s.numbers) and not (head.numbers & s.numbers))
         return [
@@ -274,11 +279,10 @@ class SentenceContrast(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             math.log1p(len(s.refutations)),
             math.log1p(near),
             s.phrase,
-            opposite,
+            float(opposite),
             differ,
             math.log1p(len(s.numbers - head.numbers)),
             math.log1p(s.hedges),
-            s.question,
         ]
 
 
@@ -287,12 +291,13 @@ def cue_vocabulary_counts(bodies: Sequence[str], lead_sentences: int = 3) -> NDA
     sentences), then in the rest: shape ``(len(bodies), 2 * len(CUE_VOCABULARY))``. Depends on each body
     alone (the same row whether it is read alone or in a batch)."""
     width = len(CUE_VOCABULARY)
-    out = np.zeros((len(bodies), 2 * width))
-    for i, text in enumerate(bodies):
+    uniq, index = index_unique(bodies)
+    out = np.zeros((len(uniq), 2 * width))
+    for i, text in enumerate(uniq):
         for k, sentence in enumerate(_sentences(text)):
             offset = 0 if k < lead_sentences else width
             for word in tokens(sentence):
                 j = _CUE_INDEX.get(word)
                 if j is not None:
                     out[i, offset + j] += 1.0
-    return np.log1p(out)
+    return np.log1p(out)[index]
