@@ -11,6 +11,12 @@ What it does
     product; ``nohead``: body | product), and for ``dev`` the same models fitted on all of ``train``.
     Everything is saved to one ``.npz`` so that each configuration below costs one booster fit.
 
+    ``prep-contrast`` (``--cache OUT --cache F``, F the ``prep`` cache, for its rumour groups) adds the
+    sentence contrast cues (:class:`~claimbench.text.stance.contrast.SentenceContrast`, block ``contrast``)
+    and body-level refutation scores: balanced logistic regressions on the related pairs over the fixed cue
+    vocabulary (``refute-cC``) or that plus the standardised contrast columns (``refute2-cC``), C in
+    {0.1, 1}, out-of-fold with rumour-grouped folds for ``train``, fitted on all of ``train`` for ``dev``.
+
     ``eval CONFIG...`` fits the final classifier(s) of each named configuration on ``train`` and scores
     ``dev`` (FNC %, macro-F1, per-label F1). ``cv CONFIG`` runs rumour-grouped cross-validation inside
     ``train`` only and prints the ``disagree`` probability multiplier that maximises the mean
@@ -23,7 +29,8 @@ Usage::
     PYTHONPATH=toolkit python benchmarks/stance_selection.py cv --cache F.npz two-stage
 
 Configurations are strings ``FEATURES[:MODEL]``: FEATURES joins ``dense``, ``cues``, ``lin-full``,
-``lin-nohead`` with ``+``; MODEL is ``one`` (one 4-class booster, class weights ``** 0.5``) or ``two``
+``lin-nohead`` (``-body``/``-bodyrumour``: those fold groupings), ``contrast``, ``refute-c0.1``, ...
+with ``+``; MODEL is ``one`` (one 4-class booster, class weights ``** 0.5``) or ``two``
 (related/unrelated booster, then an agree/disagree/discuss booster on related pairs with balanced
 class weights ``** power``), optionally ``@power`` and ``xM`` (disagree multiplier), e.g.
 ``dense+cues:two@0.5x1.5``.  Single-threaded figures measured while other jobs run are "under load".
