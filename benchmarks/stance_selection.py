@@ -11,6 +11,12 @@ What it does
     product; ``nohead``: body | product), and for ``dev`` the same models fitted on all of ``train``.
     Everything is saved to one ``.npz`` so that each configuration below costs one booster fit.
 
+    ``prep-contrast`` (``--cache OUT --cache F``, F the ``prep`` cache, for its rumour groups) adds the
+    sentence contrast cues (:class:`~claimbench.text.stance.contrast.SentenceContrast`, block ``contrast``)
+    and body-level refutation scores: balanced logistic regressions on the related pairs over the fixed cue
+    vocabulary (``refute-cC``) or that plus the standardised contrast columns (``refute2-cC``), C in
+    {0.1, 1}, out-of-fold with rumour-grouped folds for ``train``, fitted on all of ``train`` for ``dev``.
+
     ``eval CONFIG...`` fits the final classifier(s) of each named configuration on ``train`` and scores
     ``dev`` (FNC %, macro-F1, per-label F1). ``cv CONFIG`` runs rumour-grouped cross-validation inside
     ``train`` only and prints the ``disagree`` probability multiplier that maximises the mean
@@ -23,7 +29,8 @@ Usage::
     PYTHONPATH=toolkit python benchmarks/stance_selection.py cv --cache F.npz two-stage
 
 Configurations are strings ``FEATURES[:MODEL]``: FEATURES joins ``dense``, ``cues``, ``lin-full``,
-``lin-nohead`` with ``+``; MODEL is ``one`` (one 4-class booster, class weights ``** 0.5``) or ``two``
+``lin-nohead`` (``-body``/``-bodyrumour``: those fold groupings), ``contrast``, ``refute-c0.1``, ...
+with ``+``; MODEL is ``one`` (one 4-class booster, class weights ``** 0.5``) or ``two``
 (related/unrelated booster, then an agree/disagree/discuss booster on related pairs with balanced
 class weights ``** power``), optionally ``@power`` and ``xM`` (disagree multiplier), e.g.
 ``dense+cues:two@0.5x1.5``.  Single-threaded figures measured while other jobs run are "under load".
@@ -112,6 +119,66 @@ def _prep(data: Path, cache: Path, linear_groups: list[str], linear_only: bool) 
         suffix = "" if grouping == "rumour" else f"-{grouping}"
         for v in oof:
             out[f"lin-{v}{suffix}_tr"], out[f"lin-{v}{suffix}_dev"] = oof[v], final[v]
+    np.savez_compressed(cache, **out)
+    print(f"saved {cache}")
+
+
+def _prep_contrast(data: Path, cache: Path, groups_cache: Path) -> None:
+    """The sentence-contrast block and the body-level refutation scores (out-of-fold, rumour-grouped)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+
+    from claimbench.text.stance.batching import make_pairs
+    from claimbench.text.stance.contrast import SentenceContrast, cue_vocabulary_counts
+    from claimbench.text.stance.corpus import LABELS, attach_bodies, read_fnc1, split_stances
+
+    bodies, stances = read_fnc1(data / "train_bodies.csv", data / "train_stances.csv")
+    train, dev = (split_stances(bodies, stances, n, dev_fraction=0.2, seed=1489) for n in ("train", "dev"))
+    th, tb = attach_bodies(bodies, train)
+    dh, db = attach_bodies(bodies, dev)
+    tp, dp = make_pairs(th, tb), make_pairs(dh, db)
+    y = np.asarray(train["Stance"].tolist())
+    groups = np.load(groups_cache)["g_tr"]
+    t0 = time.perf_counter()
+    contrast = SentenceContrast().fit(tp)
+    out: dict[str, Any] = {"contrast_tr": contrast.transform(tp), "contrast_dev": contrast.transform(dp)}
+    print(f"contrast features {time.perf_counter() - t0:.1f} s", flush=True)
+    t0 = time.perf_counter()
+    vocab_tr, vocab_dev = cue_vocabulary_counts(tb), cue_vocabulary_counts(db)
+    print(f"cue vocabulary counts {time.perf_counter() - t0:.1f} s", flush=True)
+    mean = out["contrast_tr"].mean(axis=0)
+    std = out["contrast_tr"].std(axis=0) + 1e-9
+    inputs = {
+        "refute": (vocab_tr, vocab_dev),
+        "refute2": (
+            np.hstack([vocab_tr, (out["contrast_tr"] - mean) / std]),
+            np.hstack([vocab_dev, (out["contrast_dev"] - mean) / std]),
+        ),
+    }
+    related = y != "unrelated"
+
+    def score(x_fit: np.ndarray, y_fit: np.ndarray, x_out: np.ndarray, c: float) -> np.ndarray:
+        keep = y_fit != "unrelated"
+        m = LogisticRegression(C=c, max_iter=2000, class_weight="balanced").fit(x_fit[keep], y_fit[keep])
+        p = m.predict_proba(x_out)
+        return np.column_stack([p[:, list(m.classes_).index(c_)] for c_ in LABELS[:3]])
+
+    for name, (x_tr, x_dev) in inputs.items():
+        for c in (0.1, 1.0):
+            oof = np.zeros((len(y), 3))
+            for fit_idx, test_idx in GroupKFold(n_splits=5).split(x_tr, y, groups):
+                oof[test_idx] = score(x_tr[fit_idx], y[fit_idx], x_tr[test_idx], c)
+            key = f"{name}-c{c:g}"
+            out[f"{key}_tr"], out[f"{key}_dev"] = oof, score(x_tr, y, x_dev, c)
+            from sklearn.metrics import f1_score
+
+            pred = np.asarray(LABELS[:3])[oof[related].argmax(axis=1)]
+            f1 = f1_score(y[related], pred, labels=list(LABELS[:3]), average=None)
+            print(
+                f"{key}: OOF (rumour folds) F1 agree/disagree/discuss on related train pairs "
+                f"{' / '.join(f'{v:.3f}' for v in f1)}",
+                flush=True,
+            )
     np.savez_compressed(cache, **out)
     print(f"saved {cache}")
 
@@ -250,7 +317,7 @@ def _cv(cache: list[Path], config: str, folds: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry; returns the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("action", choices=["prep", "eval", "cv"])
+    parser.add_argument("action", choices=["prep", "prep-contrast", "eval", "cv"])
     parser.add_argument("configs", nargs="*")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--cache", type=Path, action="append", required=True, help="npz file(s)")
@@ -270,6 +337,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"FNC-1 data not found under {args.data}", file=sys.stderr)
             return 2
         _prep(args.data, args.cache[0], args.linear_groups.split(","), args.linear_only)
+    elif args.action == "prep-contrast":
+        _prep_contrast(args.data, args.cache[0], args.cache[1])
     elif args.action == "eval":
         _eval(args.cache, args.configs)
     else:

@@ -1,8 +1,9 @@
 """Headline-independent stance cues for (headline, body) pairs: features that do not memorise words.
 
-The linear models on headline TF-IDF in :class:`~claimbench.text.stance.model.StanceModel` learn which
-*words* go with which stance; on rumours they have never seen (the rumour-disjoint ``dev`` split,
-the FNC-1 competition test set) that vocabulary does not carry over.  :class:`PairCues` adds
+The linear models on TF-IDF in :class:`~claimbench.text.stance.model.StanceModel` learn which
+*words* go with which stance (with ``linear_view="full"`` the headline's own words too); on rumours
+they have never seen (the rumour-disjoint ``dev`` split, the FNC-1 competition test set) that
+vocabulary does not carry over.  :class:`PairCues` adds
 features that only say *how* the body talks about whatever the headline is about:
 
 * ``win_*``: refuting / hedging / confirming / negation cue words within ``window`` tokens of an

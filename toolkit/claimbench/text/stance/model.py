@@ -7,8 +7,12 @@ Architecture (chosen by measurement on a body-disjoint inner split of the traini
    vocabulary (cue words near the headline's terms, best-sentence polarity, lead/rest overlap,
    NMF topics fitted on training bodies); chosen on the rumour-disjoint ``dev`` split, where they
    raise macro-F1 from 0.552 to 0.584 at the same FNC score (``benchmarks/RESULTS.md``).
-2. Two logistic regressions on :class:`~claimbench.text.stance.features.PairTermVectors` (headline
-   TF-IDF, body TF-IDF and their product): one over all four classes, one over the related pairs
+   :class:`~claimbench.text.stance.contrast.SentenceContrast` adds sentence-level contradiction cues of the
+   headline against its best-matching body sentences (nothing fitted); on the same split they raise FNC
+   and macro-F1 (``benchmarks/RESULTS.md``, "FNC-1 disagree on unseen rumours").
+2. Two logistic regressions on :class:`~claimbench.text.stance.features.PairTermVectors` (body TF-IDF
+   and its product with the headline's; ``linear_view="full"`` adds the headline TF-IDF, which memorises
+   the training rumours' headlines): one over all four classes, one over the related pairs
    only (agree/disagree/discuss).  On their own they are weak, but their probabilities tell the
    booster which words go with which stance.  For training rows they are computed out-of-fold,
    with folds grouped by body, so the booster never sees probabilities from a model that was fit
@@ -45,6 +49,7 @@ from ._archive import PLAIN_TYPES, ArchiveLimits, ArchiveRefusedError, load_mode
 from ._forest import predict_proba as booster_proba
 from ._labels import fit_labels
 from .batching import index_unique, make_pairs
+from .contrast import SentenceContrast
 from .corpus import LABELS, rumour_groups
 from .cues import PairCues
 from .features import PairFeatures, PairTermVectors
@@ -58,6 +63,7 @@ TRUSTED_TYPES: frozenset[str] = PLAIN_TYPES | frozenset(
         "claimbench.text.stance.features.PairFeatures",
         "claimbench.text.stance.features.PairTermVectors",
         "claimbench.text.stance.cues.PairCues",
+        "claimbench.text.stance.contrast.SentenceContrast",
         "sklearn.decomposition._nmf.NMF",
         "sklearn.feature_extraction.text.TfidfVectorizer",
         "sklearn.feature_extraction.text.TfidfTransformer",
@@ -133,9 +139,18 @@ class StanceModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         NMF topic similarity fitted on the training bodies).
     cue_topics:
         NMF topics of those cues (0: none).
+    contrast_features:
+        Add the sentence-level contradiction cues of
+        :class:`~claimbench.text.stance.contrast.SentenceContrast` (the headline against its best-matching
+        body sentences: scoped negation, refuting words near shared terms, opposite outcomes, differing
+        numbers, hedging); nothing in them is fitted. Default since 2026-12-02 (``benchmarks/RESULTS.md``,
+        "FNC-1 disagree on unseen rumours"); ``False`` gives the model before.
     linear_view:
         What the linear models read: ``"full"`` (headline TF-IDF | body TF-IDF | product), ``"nohead"``
         (body TF-IDF | product: no headline vocabulary to memorise) or ``"none"`` (no linear models).
+        ``"nohead"`` is the default since 2026-12-02: with the contrast cues it gave the better ``dev``
+        macro-F1 and ``disagree`` F1 on unseen rumours (``benchmarks/RESULTS.md``); ``"full"`` (with
+        ``contrast_features=False``) gives the model before.
     two_stage:
         Fit a related/unrelated booster and, on the related pairs only, an agree/disagree/discuss
         booster (class weights ``** stance_weight_power``); ``P(stance) = P(related) P(stance | related)``.
@@ -167,11 +182,12 @@ class StanceModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         random_state: int = 0,
         cue_features: bool = True,
         cue_topics: int = 40,
-        linear_view: str = "full",
+        linear_view: str = "nohead",
         two_stage: bool = False,
         stance_weight_power: float = 0.5,
         disagree_scale: float = 1.0,
         fold_groups: str = "body",
+        contrast_features: bool = True,
     ) -> None:
         self.lead_sentences = lead_sentences
         self.svd_components = svd_components
@@ -192,6 +208,7 @@ class StanceModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.stance_weight_power = stance_weight_power
         self.disagree_scale = disagree_scale
         self.fold_groups = fold_groups
+        self.contrast_features = contrast_features
 
     # -- training -------------------------------------------------------------------------------
 
@@ -237,6 +254,10 @@ class StanceModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                     lead_sentences=self.lead_sentences, topics=self.cue_topics, random_state=self.random_state
                 ).fit(pairs)
                 dense = np.hstack([dense, self.cues_.transform(pairs)])
+            self.contrast_: SentenceContrast | None = None
+            if self.contrast_features:
+                self.contrast_ = SentenceContrast().fit(pairs)
+                dense = np.hstack([dense, self.contrast_.transform(pairs)])
 
         if self.linear_view == "none":
             self.terms_ = self.linear_all_ = self.linear_related_ = None
@@ -343,6 +364,9 @@ class StanceModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         cues: PairCues | None = getattr(self, "cues_", None)
         if cues is not None:
             dense = np.hstack([dense, cues.transform(pairs)])
+        contrast: SentenceContrast | None = getattr(self, "contrast_", None)
+        if contrast is not None:
+            dense = np.hstack([dense, contrast.transform(pairs)])
         if self.terms_ is None:
             linear = np.zeros((len(pairs), 0))
         else:
