@@ -424,8 +424,10 @@ class PairTermVectors(CompactState, TransformerMixin, BaseEstimator):  # type: i
         ).fit(_stemmed_join(uniq_h + uniq_b))
         return self
 
-    def transform(self, X: PairInput) -> sp.csr_matrix:  # noqa: N803
-        """Sparse matrix ``[headline | body | headline * body]`` of shape ``(n_pairs, 2-3 * V)``."""
+    def transform(self, X: PairInput, *, headline: bool = True) -> sp.csr_matrix:  # noqa: N803
+        """Sparse matrix ``[headline | body | headline * body]`` of shape ``(n_pairs, 2-3 * V)``;
+        ``headline=False`` leaves the headline block out (``[body | headline * body]``), which costs less
+        than building it and slicing it off."""
         headlines, bodies = as_pairs(X)
         uniq_h, h_idx = index_unique(headlines)
         uniq_b, b_idx = index_unique(bodies)
@@ -436,7 +438,7 @@ class PairTermVectors(CompactState, TransformerMixin, BaseEstimator):  # type: i
         else:
             h_vec = stack_rows(cache.many("h", uniq_h, self._vectors))[h_idx]
             b_vec = stack_rows(cache.many("b", uniq_b, self._vectors))[b_idx]
-        blocks = [h_vec, b_vec]
+        blocks = [h_vec, b_vec] if headline else [b_vec]
         if self.product:
             blocks.append(sp.csr_matrix(h_vec.multiply(b_vec)))
         return sp.csr_matrix(sp.hstack(blocks, format="csr"))

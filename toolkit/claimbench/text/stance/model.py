@@ -319,7 +319,7 @@ class StanceModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self, pairs: list[tuple[str, str]], y: NDArray[np.str_]
     ) -> tuple[PairTermVectors, LogisticRegression, LogisticRegression | None]:
         terms = PairTermVectors(max_features=self.term_features).fit(pairs)
-        matrix = _view(terms, terms.transform(pairs), self.linear_view)
+        matrix = _view(terms, pairs, self.linear_view)
         weight = "balanced" if self.balance_linear else None
         linear_all = LogisticRegression(C=self.linear_c, max_iter=1000, class_weight=weight).fit(matrix, y)
         related = np.flatnonzero(y != "unrelated")
@@ -338,7 +338,7 @@ class StanceModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     ) -> NDArray[np.float64]:
         """Columns: P(label) for all four labels, then P(label | related) for the three stances."""
         terms, linear_all, linear_related = parts
-        matrix: sp.csr_matrix = _view(terms, terms.transform(pairs), view)
+        matrix: sp.csr_matrix = _view(terms, pairs, view)
         out = np.zeros((len(pairs), 2 * len(LABELS) - 1))
         if not pairs:
             return out
@@ -399,12 +399,10 @@ _VIEWS = ("full", "nohead", "none")
 """The values of ``StanceModel.linear_view``."""
 
 
-def _view(terms: PairTermVectors, matrix: sp.csr_matrix, view: str) -> sp.csr_matrix:
-    """``matrix`` (``[headline | body | product]``) without the headline block when ``view`` is ``nohead``."""
-    if view != "nohead":
-        return matrix
-    width = len(terms.vectorizer_.vocabulary_)
-    return sp.csr_matrix(matrix[:, width:])
+def _view(terms: PairTermVectors, pairs: list[tuple[str, str]], view: str) -> sp.csr_matrix:
+    """The term matrix the linear models read: ``[headline | body | product]``, or without the headline block
+    when ``view`` is ``nohead``."""
+    return terms.transform(pairs, headline=view != "nohead")
 
 
 def _place(
