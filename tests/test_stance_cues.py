@@ -73,6 +73,32 @@ def test_topics_are_fitted_on_bodies_and_deterministic() -> None:
     assert not few.transform(pairs)[:, col["topic_cos"]].any()
 
 
+def test_topic_weights_solve_what_nmf_transform_approximates_text_by_text(
+    sample: tuple[list[str], list[str], list[str]],
+) -> None:
+    from claimbench.text.stance.cues import topic_weights
+
+    _, texts, _ = sample
+    cues = PairCues(topics=4).fit([("h", b) for b in texts])
+    assert cues.nmf_ is not None
+    assert cues.vectorizer_ is not None
+    matrix = cues.vectorizer_.transform(sorted(set(texts)))
+    exact = topic_weights(cues.nmf_, matrix)
+    approx = cues.nmf_.transform(matrix)
+    assert exact.shape == approx.shape
+    assert (exact >= 0).all()
+    dense, components = matrix.toarray(), cues.nmf_.components_
+
+    def loss(w: np.ndarray) -> float:
+        return float(((dense - w @ components) ** 2).sum())
+
+    assert loss(exact) <= loss(approx) + 1e-9  # the exact minimiser is never worse than the iterative one
+    np.testing.assert_allclose(exact, approx, atol=1e-2)
+    assert not np.array_equal(exact, approx)  # solved here, not handed back to scikit-learn's transform
+    for i in (0, matrix.shape[0] - 1):  # a text alone gets exactly the weights it gets in a batch
+        np.testing.assert_array_equal(topic_weights(cues.nmf_, matrix[i : i + 1])[0], exact[i])
+
+
 @pytest.fixture(scope="module")
 def sample() -> tuple[list[str], list[str], list[str]]:
     bodies, stances = read_fnc1(SAMPLE / "train_bodies.csv", SAMPLE / "train_stances.csv")

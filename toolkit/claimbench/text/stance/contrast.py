@@ -11,11 +11,11 @@ refuting word falls, the share of sentences that refute). Nothing is fitted: no 
 features mean the same on rumours seen and unseen.
 
 :func:`cue_vocabulary_counts` is the body-only input of the refutation score that
-``benchmarks/stance_selection.py`` measures (``prep-contrast``): the count of each word of a fixed cue vocabulary
-(:data:`CUE_VOCABULARY`, the union of those lexicons) in the body's lead and in the rest, log-scaled, for a
-linear model that learns which cue words, where, go with ``disagree`` without seeing any rumour's own words. It
-did not help on the development split, so :class:`~claimbench.text.stance.model.StanceModel` does not use it
-(benchmarks/RESULTS.md).
+``benchmarks/stance_selection.py`` measures (``prep-contrast``): the count of each word of a fixed cue
+vocabulary (:data:`CUE_VOCABULARY`, the union of those lexicons) in the body's lead and in the rest,
+log-scaled, for a linear model that learns which cue words, where, go with ``disagree`` without seeing any
+rumour's own words. It did not help on the development split, so
+:class:`~claimbench.text.stance.model.StanceModel` does not use it (benchmarks/RESULTS.md).
 
 Texts are read through :func:`~claimbench.text.stance.analysis.analysed` (the analysis the model's other
 transformers already made of the same text in the same batch), so the lexicon is matched on its stems; a

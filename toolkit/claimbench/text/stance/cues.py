@@ -28,7 +28,9 @@ from dataclasses import dataclass
 from typing import Any, Self
 
 import numpy as np
+import scipy.sparse as sp
 from numpy.typing import NDArray
+from scipy.optimize import nnls
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -164,7 +166,7 @@ class PairCues(CompactState, TransformerMixin, BaseEstimator):  # type: ignore[m
     def _topic_rows(self, joined: list[str]) -> NDArray[np.float64]:
         if self.nmf_ is None or self.vectorizer_ is None or not joined:
             return np.zeros((len(joined), 1))
-        return np.asarray(normalize(self.nmf_.transform(self.vectorizer_.transform(joined))))
+        return np.asarray(normalize(topic_weights(self.nmf_, self.vectorizer_.transform(joined))))
 
     def _prepare_heads(self, texts: list[str]) -> list[_Head]:
         docs = [analysed(h, 1, ngrams=False) for h in texts]
@@ -257,6 +259,31 @@ class PairCues(CompactState, TransformerMixin, BaseEstimator):  # type: ignore[m
         row += [overlap_lead, overlap_rest, overlap_first, overlap_lead - overlap_rest]
         row += [topic_cos, topic_cos_lead, topic_max]
         return row
+
+
+def topic_weights(nmf: NMF, matrix: sp.csr_matrix) -> NDArray[np.float64]:
+    """``nmf.transform(matrix)`` for a Frobenius-loss NMF without regularisation, solved exactly and row by
+    row: each row's non-negative least squares in the topics' space (``min ||x - w H||`` with ``w >= 0``,
+    through the Cholesky factor of ``H Hᵀ``). scikit-learn's own transform starts every row from the batch's
+    mean and stops when the whole batch has converged, so a text's topics (and the pairs' scores) moved by up
+    to 2e-4 with the other texts of its batch; here a text's weights depend on the text alone."""
+    components = np.asarray(nmf.components_, dtype=np.float64)
+    plain = nmf.beta_loss in ("frobenius", 2) and not nmf.alpha_W  # what transform minimises then
+    try:
+        lower = np.linalg.cholesky(components @ components.T) if plain else None
+    except np.linalg.LinAlgError:
+        lower = None
+    if lower is None:
+        return np.asarray(nmf.transform(matrix), dtype=np.float64)
+    inverse = np.linalg.inv(lower)
+    upper = np.ascontiguousarray(lower.T)
+    rows = sp.csr_matrix(matrix)
+    out = np.empty((rows.shape[0], components.shape[0]))
+    for i in range(rows.shape[0]):
+        start, stop = rows.indptr[i], rows.indptr[i + 1]
+        projected = components[:, rows.indices[start:stop]] @ rows.data[start:stop]  # H xᵀ
+        out[i] = nnls(upper, inverse @ projected)[0]
+    return out
 
 
 def _sentence_texts(text: str) -> list[str]:
