@@ -51,21 +51,28 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "fnc1"
 
 
-def _prep(data: Path, cache: Path, linear_groups: list[str], linear_only: bool) -> None:
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import GroupKFold
-
+def _split(data: Path) -> tuple[Any, Any, list[str], list[str], list[Any], list[Any], np.ndarray]:
+    """The rumour-disjoint split both ``prep`` steps read: (train, dev, train headlines, train bodies,
+    train pairs, dev pairs, train labels)."""
     from claimbench.text.stance.batching import make_pairs
-    from claimbench.text.stance.corpus import LABELS, attach_bodies, read_fnc1, rumour_groups, split_stances
-    from claimbench.text.stance.cues import PairCues
-    from claimbench.text.stance.features import PairFeatures, PairTermVectors
+    from claimbench.text.stance.corpus import attach_bodies, read_fnc1, split_stances
 
     bodies, stances = read_fnc1(data / "train_bodies.csv", data / "train_stances.csv")
     train, dev = (split_stances(bodies, stances, n, dev_fraction=0.2, seed=1489) for n in ("train", "dev"))
     th, tb = attach_bodies(bodies, train)
     dh, db = attach_bodies(bodies, dev)
-    tp, dp = make_pairs(th, tb), make_pairs(dh, db)
-    y = np.asarray(train["Stance"].tolist())
+    return train, dev, th, tb, make_pairs(th, tb), make_pairs(dh, db), np.asarray(train["Stance"].tolist())
+
+
+def _prep(data: Path, cache: Path, linear_groups: list[str], linear_only: bool) -> None:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+
+    from claimbench.text.stance.corpus import LABELS, rumour_groups
+    from claimbench.text.stance.cues import PairCues
+    from claimbench.text.stance.features import PairFeatures, PairTermVectors
+
+    train, dev, th, tb, tp, dp, y = _split(data)
     groups = np.asarray(rumour_groups(th, tb, y.tolist()))
     fold_groups = {
         "rumour": groups,
@@ -126,18 +133,14 @@ def _prep(data: Path, cache: Path, linear_groups: list[str], linear_only: bool) 
 def _prep_contrast(data: Path, cache: Path, groups_cache: Path) -> None:
     """The sentence-contrast block and the body-level refutation scores (out-of-fold, rumour-grouped)."""
     from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import f1_score
     from sklearn.model_selection import GroupKFold
 
-    from claimbench.text.stance.batching import make_pairs
     from claimbench.text.stance.contrast import SentenceContrast, cue_vocabulary_counts
-    from claimbench.text.stance.corpus import LABELS, attach_bodies, read_fnc1, split_stances
+    from claimbench.text.stance.corpus import LABELS
 
-    bodies, stances = read_fnc1(data / "train_bodies.csv", data / "train_stances.csv")
-    train, dev = (split_stances(bodies, stances, n, dev_fraction=0.2, seed=1489) for n in ("train", "dev"))
-    th, tb = attach_bodies(bodies, train)
-    dh, db = attach_bodies(bodies, dev)
-    tp, dp = make_pairs(th, tb), make_pairs(dh, db)
-    y = np.asarray(train["Stance"].tolist())
+    _, _, _, _, tp, dp, y = _split(data)
+    tb, db = [b for _, b in tp], [b for _, b in dp]
     groups = np.load(groups_cache)["g_tr"]
     t0 = time.perf_counter()
     contrast = SentenceContrast().fit(tp)
@@ -170,8 +173,6 @@ def _prep_contrast(data: Path, cache: Path, groups_cache: Path) -> None:
                 oof[test_idx] = score(x_tr[fit_idx], y[fit_idx], x_tr[test_idx], c)
             key = f"{name}-c{c:g}"
             out[f"{key}_tr"], out[f"{key}_dev"] = oof, score(x_tr, y, x_dev, c)
-            from sklearn.metrics import f1_score
-
             pred = np.asarray(LABELS[:3])[oof[related].argmax(axis=1)]
             f1 = f1_score(y[related], pred, labels=list(LABELS[:3]), average=None)
             print(

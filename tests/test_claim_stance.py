@@ -211,9 +211,9 @@ def test_similarity_columns_are_the_same_for_a_pair_in_any_batch() -> None:
     alone = np.vstack([features.transform([p]).toarray() for p in pairs[:5]])
     np.testing.assert_allclose(alone, whole[:5], rtol=1e-6, atol=1e-9)
     same = features.transform([(first[0], first[0])]).toarray()[0]
-    if same[9] == 0:  # the text has words with vectors: it aligns with itself perfectly
-        assert same[0] == pytest.approx(1.0, abs=1e-2)
-        assert same[2] == 0.0
+    assert same[9] == 0  # the sample's first claim has words with vectors, so it aligns with itself perfectly
+    assert same[0] == pytest.approx(1.0, abs=1e-2)
+    assert same[2] == 0.0
     wide = ClaimPairFeatures(families=("similarity",), vector_dim=8, weakest=True, products=True)
     assert wide.fit(pairs).transform(pairs[:3]).shape == (3, 11 + 3 * 8)
 

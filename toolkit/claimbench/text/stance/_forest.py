@@ -97,7 +97,7 @@ def _forest(booster: Any) -> _Forest | None:
     return forest
 
 
-def _leaves(forest: _Forest, X: NDArray[np.float64]) -> NDArray[np.intp]:  # noqa: N803
+def _leaves(forest: _Forest, X: NDArray[np.float64]) -> NDArray[np.int32]:  # noqa: N803
     """The leaf each row reaches in each tree, shape ``(rows, trees)``: all (row, tree) pairs descend
     together, one level a step. A leaf is its own child, so a pair that reached one stays there; pairs
     that are done are dropped only every :data:`_COMPACT_EVERY` levels from :data:`_COMPACT_FROM` on,
@@ -125,7 +125,7 @@ def _leaves(forest: _Forest, X: NDArray[np.float64]) -> NDArray[np.intp]:  # noq
             leaf[pair[done]] = node[done]
             keep = ~done
             pair, node, base = pair[keep], node[keep], base[keep]
-    return leaf.reshape(m, n_trees).astype(np.intp)
+    return leaf.reshape(m, n_trees)
 
 
 _COMPACT_FROM = 4
