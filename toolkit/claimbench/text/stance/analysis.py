@@ -133,6 +133,7 @@ class Text:
     lead_set: frozenset[str]
     lead_cues: NDArray[np.float64]
     sentences: list[frozenset[str]]
+    sentences_with: dict[str, list[int]]  # content word -> the sentences holding it, ascending
     sentence_cues: NDArray[np.float64]
     question: float
     joined: str
@@ -149,6 +150,11 @@ def analyse(text: str, lead_sentences: int, *, ngrams: bool = True) -> Text:
     content = [t for t in stems if t not in STOP]
     lead = [t for s in sentence_stems[:lead_sentences] for t in s]
     sentence_cues = np.array([_cue_counts(s) for s in sentence_stems]).reshape(-1, N_CUES)
+    sentences = [frozenset(t for t in s if t not in STOP) for s in sentence_stems]
+    sentences_with: dict[str, list[int]] = {}
+    for k, sentence in enumerate(sentences):
+        for t in sentence:
+            sentences_with.setdefault(t, []).append(k)
     return Text(
         stems=stems,
         content=content,
@@ -159,7 +165,8 @@ def analyse(text: str, lead_sentences: int, *, ngrams: bool = True) -> Text:
         cues=sentence_cues.sum(axis=0),
         lead_set=frozenset(t for t in lead if t not in STOP),
         lead_cues=sentence_cues[:lead_sentences].sum(axis=0),
-        sentences=[frozenset(t for t in s if t not in STOP) for s in sentence_stems],
+        sentences=sentences,
+        sentences_with=sentences_with,
         sentence_cues=sentence_cues,
         question=float("?" in text),
         joined=" ".join(stems),

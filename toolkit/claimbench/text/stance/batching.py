@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,12 +17,13 @@ import pandas as pd
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from .analysis import ANALYSES
+from .analysis import ANALYSES, Text
 
 __all__ = [
     "TEXT_CACHE_SIZE",
     "PairInput",
     "Rows",
+    "SentenceOverlap",
     "TextCache",
     "as_pairs",
     "clear_text_caches",
@@ -30,6 +31,7 @@ __all__ = [
     "forget_texts",
     "index_unique",
     "make_pairs",
+    "sentence_overlap",
     "stack_rows",
     "text_cache",
 ]
@@ -130,6 +132,71 @@ def stack_rows(blocks: Sequence[Rows]) -> sp.csr_matrix:
         + [b.indptr[1:] + at for b, at in zip(blocks, starts, strict=True)]
     )
     return sp.csr_matrix((data, indices, indptr), shape=(sum(b.n_rows for b in blocks), width))
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceOverlap:
+    """For every pair of a batch, how many of its first text's terms each sentence of its second text holds.
+
+    Entries run pair after pair, each pair's sentences in order: pair ``p`` owns ``starts[p]`` to
+    ``starts[p + 1]``; entry ``j`` is sentence ``sentence[j]`` of its body, row ``rows[j]`` of the distinct
+    bodies' sentences stacked (to gather per-sentence arrays), and it holds ``counts[j]`` of the terms."""
+
+    counts: NDArray[np.int64]
+    starts: NDArray[np.intp]
+    sentence: NDArray[np.intp]
+    rows: NDArray[np.intp]
+
+    @property
+    def pair(self) -> NDArray[np.intp]:
+        """The pair of each entry."""
+        return np.repeat(np.arange(len(self.starts) - 1), np.diff(self.starts))
+
+    def top(self, k: int) -> NDArray[np.intp]:
+        """Entries of each pair's (at most) ``k`` sentences holding the most terms, none of those holding no
+        term, ties to the earlier sentence; ordered by pair, then rank (a stable sort by count, per pair)."""
+        held = np.flatnonzero(self.counts)
+        pair = self.pair[held]
+        order = np.lexsort((held, -self.counts[held], pair))
+        pair = pair[order]
+        rank = np.arange(len(order)) - np.searchsorted(pair, pair, side="left")
+        return held[order][rank < k]
+
+    def segment_sum(self, values: NDArray[Any]) -> NDArray[Any]:
+        """``values`` (one row per entry) summed over each pair's entries, in order; 0 for a pair without
+        sentences."""
+        out = np.zeros((len(self.starts) - 1, *values.shape[1:]), dtype=values.dtype)
+        filled = np.flatnonzero(np.diff(self.starts))
+        if len(filled):
+            out[filled] = np.add.reduceat(values, self.starts[filled], axis=0)
+        return out
+
+
+def sentence_overlap(
+    terms: Sequence[Set[str]],
+    first: NDArray[np.intp],
+    bodies: Sequence[Text],
+    second: NDArray[np.intp],
+) -> SentenceOverlap:
+    """``len(terms[first[p]] & s)`` for each sentence ``s`` of ``bodies[second[p]]``, for every pair ``p``.
+
+    Only the words the pair's two texts share are visited (each body's ``sentences_with`` says which of its
+    sentences hold a word), and one ``bincount`` turns them into counts: a pair costs a set intersection,
+    not a pass over every sentence of its body."""
+    n_sent = np.fromiter((len(body.sentences) for body in bodies), dtype=np.intp, count=len(bodies))
+    lengths = n_sent[second]
+    starts = np.concatenate([[0], np.cumsum(lengths)]).astype(np.intp)
+    hits: list[int] = []
+    for at, hi, bi in zip(starts.tolist(), first.tolist(), second.tolist(), strict=False):
+        body = bodies[bi]
+        where = body.sentences_with
+        for word in terms[hi] & body.content_set:
+            hits += [at + k for k in where[word]]
+    total = int(starts[-1])
+    counts = np.bincount(np.asarray(hits, dtype=np.intp), minlength=total).astype(np.int64)
+    within = np.arange(total, dtype=np.intp) - np.repeat(starts[:-1], lengths)
+    body_start = np.concatenate([[0], np.cumsum(n_sent)]).astype(np.intp)
+    return SentenceOverlap(counts, starts, within, np.repeat(body_start[second], lengths) + within)
 
 
 TEXT_CACHE_SIZE = 8192

@@ -36,7 +36,7 @@ from numpy.typing import NDArray
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from .analysis import SENTENCE_RE, Text, analysed, stem_words
-from .batching import PairInput, as_pairs, forget_texts, index_unique, text_cache
+from .batching import PairInput, as_pairs, forget_texts, index_unique, sentence_overlap, text_cache
 from .pairs import HEDGES, NEGATIONS, OPPOSITES, REFUTATIONS, tokens
 
 __all__ = ["CUE_VOCABULARY", "SentenceContrast", "cue_vocabulary_counts"]
@@ -236,29 +236,34 @@ class SentenceContrast(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         cache = text_cache(self)
         heads: list[_Head] = cache.many("h", uniq_h, self._prepare_heads)
         texts: list[_Body] = cache.many("b", uniq_b, self._prepare_bodies)
-        rows = np.empty((len(headlines), width))
-        for i, (hi, bi) in enumerate(zip(h_idx, b_idx, strict=True)):
-            rows[i] = self._pair_row(heads[hi], texts[bi])
-        return rows
-
-    def _pair_row(self, head: _Head, body: _Body) -> list[float]:
         n_per = len(_PER_SENTENCE)
-        content = head.content
-        overlaps = [len(content & s) for s in body.doc.sentences]
-        tail = body.row + head.row
-        hit = [k for k, v in enumerate(overlaps) if v]
-        if not hit:
-            return [0.0] * (2 * n_per) + tail
-        order = sorted(hit, key=lambda k: -overlaps[k])[: self.top_sentences]
-        n_h = max(len(head.content), 1)
-        table = []
-        for k in order:
+        rows = np.zeros((len(headlines), width))
+        # each pair's top sentences (those sharing most headline content words, any at all), pair by pair
+        overlap = sentence_overlap([h.content for h in heads], h_idx, [b.doc for b in texts], b_idx)
+        chosen = overlap.top(self.top_sentences)
+        pair = overlap.pair[chosen]
+        table = np.empty((len(chosen), n_per))
+        where = zip(
+            pair.tolist(), overlap.sentence[chosen].tolist(), overlap.counts[chosen].tolist(), strict=True
+        )
+        for j, (p, k, shared) in enumerate(where):
+            head, body = heads[h_idx[p]], texts[b_idx[p]]
             detail = body.details[k]
             if detail is None:
                 detail = body.details[k] = _sentence(body.doc.sentence_joined[k])
-            table.append(self._sentence_row(head, detail, overlaps[k] / n_h))
-        columns = list(zip(*table, strict=True))
-        return [max(c) for c in columns] + [sum(c) / len(c) for c in columns] + tail
+            table[j] = self._sentence_row(head, detail, shared / max(len(head.content), 1))
+        if len(chosen):
+            first = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+            rank = np.arange(len(chosen)) - np.repeat(first, np.diff(np.r_[first, len(chosen)]))
+            rows[pair[first], :n_per] = np.maximum.reduceat(table, first)
+            for r in range(int(rank.max()) + 1):  # rank by rank: the sum's order, to the last bit
+                at = rank == r
+                rows[pair[at], n_per : 2 * n_per] += table[at]
+            rows[pair[first], n_per : 2 * n_per] /= np.diff(np.r_[first, len(chosen)])[:, None]
+        rows[:, 2 * n_per :] = np.hstack(
+            [np.asarray([b.row for b in texts])[b_idx], np.asarray([h.row for h in heads])[h_idx]]
+        )
+        return rows
 
     @staticmethod
     def _sentence_row(head: _Head, s: _Sentence, overlap: float) -> list[float]:

@@ -37,7 +37,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from .analysis import CUES, N_CUES, SENTENCE_RE, STOP, Text, analyse, analysed
-from .batching import PairInput, as_pairs, forget_texts, index_unique, text_cache
+from .batching import PairInput, as_pairs, forget_texts, index_unique, sentence_overlap, text_cache
 from .features import CompactState
 
 _CUE_NAMES = ("refute", "hedge", "agree", "neg")
@@ -216,17 +216,27 @@ class PairCues(CompactState, TransformerMixin, BaseEstimator):  # type: ignore[m
         cache = text_cache(self)
         heads: list[_Head] = cache.many("h", uniq_h, self._prepare_heads)
         texts: list[_Body] = cache.many("b", uniq_b, self._prepare_bodies)
+        # column blocks, in get_feature_names_out's order: win_* (2 N_CUES + 1), top_* (N_CUES + 3),
+        # overlap_* (4), topic_* (3)
+        top = 2 * N_CUES + 1
+        overlap = top + N_CUES + 3
         rows = np.empty((len(headlines), self.n_features_out_))
         for i, (hi, bi) in enumerate(zip(h_idx, b_idx, strict=True)):
-            rows[i] = self._pair_row(heads[hi], texts[bi])
+            head, body = heads[hi], texts[bi]
+            rows[i, :top] = self._window_row(head, body)
+            rows[i, overlap : overlap + 4] = self._overlap_row(head, body)
+        rows[:, top:overlap] = self._top_sentences(heads, h_idx, texts, b_idx)
+        h_topics = np.asarray([h.topics for h in heads])[h_idx]
+        rows[:, -3] = np.einsum("ij,ij->i", h_topics, np.asarray([b.topics for b in texts])[b_idx])
+        rows[:, -2] = np.einsum("ij,ij->i", h_topics, np.asarray([b.lead_topics for b in texts])[b_idx])
+        h_top = np.asarray([h.topics.argmax() if h.topics.any() else -1 for h in heads])[h_idx]
+        rows[:, -1] = h_top == np.asarray([b.topics.argmax() for b in texts])[b_idx]
         return rows
 
-    def _pair_row(self, head: _Head, body: _Body) -> list[float]:
-        h = head.doc
-        b = body.doc
-        h_set = h.content_set
-        n_h = max(len(h_set), 1)
-
+    def _window_row(self, head: _Head, body: _Body) -> list[float]:
+        """Cue words within ``window`` tokens of the headline's content words in the body: counts, per hit,
+        and the number of hits."""
+        h_set = head.doc.content_set
         hits = [body.positions[t] for t in h_set if t in body.positions]
         win = np.zeros(N_CUES)
         n_hits = 0
@@ -235,30 +245,40 @@ class PairCues(CompactState, TransformerMixin, BaseEstimator):  # type: ignore[m
             n_hits = len(anchors)
             win = _near_by_cue(anchors, body.cue_points, body.cue_of, self.window)
         per_hit = win / n_hits if n_hits else win
+        row: list[float] = win.tolist() + per_hit.tolist()
+        return [*row, math.log1p(n_hits)]
 
-        overlaps = np.asarray([len(h_set & s) / n_h for s in b.sentences], dtype=np.float64)
-        top = np.zeros(N_CUES)
-        top_question = 0.0
-        top_overlap = 0.0
-        if overlaps.any():
-            n_top = min(self.top_sentences, int(np.count_nonzero(overlaps)))
-            order = np.argsort(-overlaps, kind="stable")[:n_top]
-            top = b.sentence_cues[order].sum(axis=0)
-            top_question = float(body.questions[order].max()) if len(body.questions) else 0.0
-            top_overlap = float(overlaps[order].mean())
+    def _top_sentences(
+        self, heads: list[_Head], h_idx: NDArray[np.intp], texts: list[_Body], b_idx: NDArray[np.intp]
+    ) -> NDArray[np.float64]:
+        """Over each pair's ``top_sentences`` body sentences sharing most headline content words (only those
+        sharing any): their cue counts summed, negation parity with the headline, whether one is a question,
+        their mean share of the headline's content words; for the whole batch at once."""
+        overlap = sentence_overlap([h.doc.content_set for h in heads], h_idx, [b.doc for b in texts], b_idx)
+        chosen = overlap.top(self.top_sentences)
+        pair = overlap.pair[chosen]
+        rows = overlap.rows[chosen]
+        n_h = np.asarray([max(len(h.doc.content_set), 1) for h in heads], dtype=np.int64)[h_idx]
+        n = len(h_idx)
+        top = np.zeros((n, N_CUES))
+        np.add.at(top, pair, np.concatenate([b.doc.sentence_cues for b in texts])[rows])
+        question = np.zeros(n)
+        np.maximum.at(question, pair, np.concatenate([b.questions for b in texts])[rows])
+        share = np.zeros(n)
+        np.add.at(share, pair, overlap.counts[chosen] / n_h[pair])
+        picked = np.bincount(pair, minlength=n)
+        share = np.where(picked > 0, share / np.maximum(picked, 1), 0.0)
+        h_neg = np.asarray([h.doc.cues[3] for h in heads])[h_idx]
+        return np.column_stack([top, (h_neg + top[:, 3]) % 2, question, share])
+
+    @staticmethod
+    def _overlap_row(head: _Head, body: _Body) -> list[float]:
+        """The headline's content words' shares in the body's lead, its rest and its first sentence."""
+        h_set = head.doc.content_set
+        n_h = max(len(h_set), 1)
         overlap_lead = len(h_set & body.lead_words) / n_h
         overlap_rest = len(h_set & body.rest_words) / n_h
-        overlap_first = len(h_set & body.first_words) / n_h
-
-        topic_cos = float(head.topics @ body.topics)
-        topic_cos_lead = float(head.topics @ body.lead_topics)
-        topic_max = float(head.topics.argmax() == body.topics.argmax()) if head.topics.any() else 0.0
-        row: list[float] = win.tolist() + per_hit.tolist() + [math.log1p(n_hits)]
-        row += top.tolist()
-        row += [float((h.cues[3] + top[3]) % 2), top_question, top_overlap]
-        row += [overlap_lead, overlap_rest, overlap_first, overlap_lead - overlap_rest]
-        row += [topic_cos, topic_cos_lead, topic_max]
-        return row
+        return [overlap_lead, overlap_rest, len(h_set & body.first_words) / n_h, overlap_lead - overlap_rest]
 
 
 def topic_weights(nmf: NMF, matrix: sp.csr_matrix) -> NDArray[np.float64]:

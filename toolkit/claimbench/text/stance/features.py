@@ -41,7 +41,17 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from .analysis import N_CUES, STOP, Text, analysed, stem_words
-from .batching import PairInput, Rows, as_pairs, cut_rows, forget_texts, index_unique, stack_rows, text_cache
+from .batching import (
+    PairInput,
+    Rows,
+    as_pairs,
+    cut_rows,
+    forget_texts,
+    index_unique,
+    sentence_overlap,
+    stack_rows,
+    text_cache,
+)
 
 
 def _rowwise_cosine(
@@ -274,16 +284,17 @@ class PairFeatures(CompactState, TransformerMixin, BaseEstimator):  # type: igno
         else:
             cos_lsa = np.zeros(len(headlines))
 
-        vocab = self.unigram_idf_.vocabulary_
-        idf = self.unigram_idf_.idf_
-        max_idf = float(idf.max()) if len(idf) else 1.0
+        weights = self._idf_weights(h_docs)
         rows = np.empty((len(headlines), self.n_features_out_))
-        for i, (hi, bi) in enumerate(zip(h_idx, b_idx, strict=True)):
-            rows[i, 4:] = self._pair_row(h_docs[hi], b_docs[bi], vocab, idf, max_idf)
         rows[:, 0] = cos
         rows[:, 1] = cos_lead
         rows[:, 2] = cos_sent
         rows[:, 3] = cos_lsa
+        rows[:, 4] = np.asarray([float(len(h.stems)) for h in h_docs])[h_idx]
+        rows[:, 5] = np.asarray([math.log1p(len(b.stems)) for b in b_docs])[b_idx]
+        for i, (hi, bi) in enumerate(zip(h_idx, b_idx, strict=True)):
+            rows[i, 6:14] = self._pair_row(h_docs[hi], b_docs[bi], *weights[hi])
+        rows[:, 14:] = self._sentence_columns(h_docs, h_idx, b_docs, b_idx, overlap_frac=rows[:, 7])
         return rows
 
     def _prepare_headlines(self, texts: list[str]) -> list[_Prepared]:
@@ -314,81 +325,101 @@ class PairFeatures(CompactState, TransformerMixin, BaseEstimator):  # type: igno
             for i, d in enumerate(docs)
         ]
 
-    def _pair_row(
-        self,
-        h: Text,
-        b: Text,
-        vocab: dict[str, int],
-        idf: NDArray[np.float32],
-        max_idf: float,
-    ) -> list[float]:
+    def _idf_weights(self, h_docs: list[Text]) -> list[tuple[list[tuple[str, float]], float]]:
+        """Per distinct headline: its content words with their IDF (the largest IDF for a word the vocabulary
+        lacks), and the IDFs' sum (``math.fsum``: a set's order follows the process's string hashes, and a
+        plain sum would follow it in the last bit)."""
+        vocab = self.unigram_idf_.vocabulary_
+        idf = self.unigram_idf_.idf_
+        words = [list(h.content_set) for h in h_docs]
+        index = np.asarray([vocab.get(t, -1) for held in words for t in held], dtype=np.intp)
+        weights = np.full(len(index), float(idf.max()) if len(idf) else 1.0)
+        known = index >= 0
+        weights[known] = idf[index[known]]
+        flat = weights.tolist()
+        out = []
+        at = 0
+        for held in words:
+            mine = flat[at : at + len(held)]
+            at += len(held)
+            out.append((list(zip(held, mine, strict=True)), math.fsum(mine)))
+        return out
+
+    def _pair_row(self, h: Text, b: Text, terms: list[tuple[str, float]], idf_sum: float) -> list[float]:
+        """The columns that need both texts' sets: overlaps, n-gram shares and BM25 (``terms``, ``idf_sum``:
+        from :meth:`_idf_weights`)."""
         h_set = h.content_set
         n_h = max(len(h_set), 1)
-        common = h_set & b.content_set
-        n_common = len(common)
-        union = len(h_set | b.content_set) or 1
-        lead_frac = len(h_set & b.lead_set) / n_h
+        n_common = len(h_set & b.content_set)
+        union = len(h_set) + len(b.content_set) - n_common or 1
         h_bigrams = h.bigrams
-        bigram_frac = len(h_bigrams & b.bigrams) / len(h_bigrams) if h_bigrams else 0.0
-        char_frac = len(h.chars & b.chars) / len(h.chars) if h.chars else 0.0
-
         k1, k_b = 1.2, 0.75
-        body_len = len(b.stems)
-        norm = k1 * (1.0 - k_b + k_b * body_len / self.avg_body_len_)
-        bm25 = 0.0
-        idf_sum = 0.0
-        for term in h_set:
-            j = vocab.get(term)
-            term_idf = float(idf[j]) if j is not None else max_idf
-            idf_sum += term_idf
-            tf = b.counts.get(term, 0)
-            if tf:
-                bm25 += term_idf * tf * (k1 + 1.0) / (tf + norm)
-
-        n_sent = len(b.sentences)
-        best = 0.0
-        hit_cues = np.zeros(N_CUES)
-        n_hits = 0
-        first_hit = 1.0
-        for k, sentence in enumerate(b.sentences):
-            frac = len(h_set & sentence) / n_h
-            if frac > best:
-                best = frac
-            if frac >= 0.3:
-                if n_hits == 0:
-                    first_hit = k / n_sent
-                n_hits += 1
-                hit_cues += b.sentence_cues[k]
-        hit_rate = hit_cues / n_hits if n_hits else hit_cues
-        b_rate = b.cues * (100.0 / max(body_len, 1))
-        overlap_frac = n_common / n_h
-        row = [
-            float(len(h.stems)),
-            math.log1p(body_len),
+        norm = k1 * (1.0 - k_b + k_b * len(b.stems) / self.avg_body_len_)
+        counts = b.counts
+        bm25 = math.fsum(w * tf * (k1 + 1.0) / (tf + norm) for t, w in terms if (tf := counts.get(t, 0)))
+        return [
             float(n_common),
-            overlap_frac,
+            n_common / n_h,
             n_common / union,
-            lead_frac,
-            bigram_frac,
-            char_frac,
+            len(h_set & b.lead_set) / n_h,
+            len(h_bigrams & b.bigrams) / len(h_bigrams) if h_bigrams else 0.0,
+            len(h.chars & b.chars) / len(h.chars) if h.chars else 0.0,
             bm25,
             bm25 / idf_sum if idf_sum else 0.0,
-            best,
-            n_hits / n_sent,
-            first_hit,
-            h.question,
         ]
-        row += h.cues.tolist()
-        row += b_rate.tolist()
-        row += b.lead_cues.tolist()
-        row += hit_cues.tolist()
-        row += hit_rate.tolist()
-        row += [
-            float((h.cues[3] + b.lead_cues[3]) % 2),
-            b_rate[0] * overlap_frac,
-            b_rate[1] * overlap_frac,
-        ]
-        return row
+
+    @staticmethod
+    def _sentence_columns(
+        h_docs: list[Text],
+        h_idx: NDArray[np.intp],
+        b_docs: list[Text],
+        b_idx: NDArray[np.intp],
+        *,
+        overlap_frac: NDArray[np.float64],
+    ) -> NDArray[np.float64]:
+        """The columns from the body's sentences (the best one's overlap; those sharing at least 30% of the
+        headline's content words, where the first is, their cue counts) and the cue columns, for the whole
+        batch at once; ``overlap_frac`` is each pair's share of headline content words in the body."""
+        overlap = sentence_overlap([h.content_set for h in h_docs], h_idx, b_docs, b_idx)
+        n_h = np.asarray([max(len(h.content_set), 1) for h in h_docs], dtype=np.int64)[h_idx]
+        lengths = np.diff(overlap.starts)
+        frac = overlap.counts / np.repeat(n_h, lengths)
+        hit = frac >= 0.3
+        n_hits = overlap.segment_sum(hit.astype(np.int64))
+        best = np.zeros(len(h_idx))
+        filled = np.flatnonzero(lengths)
+        if len(filled):
+            best[filled] = np.maximum.reduceat(frac, overlap.starts[filled])
+        first = np.full(len(h_idx), -1, dtype=np.intp)
+        hit_at = np.flatnonzero(hit)
+        hit_pair = overlap.pair[hit_at]
+        first_entry = np.flatnonzero(np.r_[True, hit_pair[1:] != hit_pair[:-1]]) if len(hit_at) else hit_at
+        first[hit_pair[first_entry]] = overlap.sentence[hit_at[first_entry]]
+        n_sent = lengths.astype(np.float64)
+        first_hit = np.where(first >= 0, first / np.where(n_sent > 0, n_sent, 1.0), 1.0)
+        sentence_cues = np.concatenate([b.sentence_cues for b in b_docs]) if b_docs else np.zeros((0, N_CUES))
+        hit_cues = overlap.segment_sum(sentence_cues[overlap.rows] * hit[:, None])
+        hit_rate = np.where(n_hits[:, None] > 0, hit_cues / np.maximum(n_hits, 1)[:, None], hit_cues)
+        body_len = np.asarray([len(b.stems) for b in b_docs], dtype=np.float64)
+        b_rate = (np.asarray([b.cues for b in b_docs]) * (100.0 / np.maximum(body_len, 1.0))[:, None])[b_idx]
+        h_cues = np.asarray([h.cues for h in h_docs])[h_idx]
+        lead_cues = np.asarray([b.lead_cues for b in b_docs])[b_idx]
+        return np.column_stack(
+            [
+                best,
+                n_hits / n_sent,
+                first_hit,
+                np.asarray([h.question for h in h_docs])[h_idx],
+                h_cues,
+                b_rate,
+                lead_cues,
+                hit_cues,
+                hit_rate,
+                (h_cues[:, 3] + lead_cues[:, 3]) % 2,
+                b_rate[:, 0] * overlap_frac,
+                b_rate[:, 1] * overlap_frac,
+            ]
+        )
 
 
 class PairTermVectors(CompactState, TransformerMixin, BaseEstimator):  # type: ignore[misc]
