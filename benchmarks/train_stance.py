@@ -62,7 +62,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         type=float,
         action="append",
         default=[],
-        help="also score the same fitted model with this disagree_scale (a prior shift; repeatable)",
+        help="also score the same fitted model with this disagree_scale and disagree_shift='all' (the "
+        "whole-row prior shift; repeatable)",
     )
     parser.add_argument(
         "--also-related-disagree-scale",

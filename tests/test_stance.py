@@ -305,7 +305,7 @@ def _shifted(
     """(probabilities without a shift, with ``params``, the shifted copy of ``fitted``)."""
     bodies, stances = sample
     heads, texts = attach_bodies(bodies, stances)
-    model = copy.deepcopy(fitted)
+    model = copy.deepcopy(fitted).set_params(disagree_scale=1.0, disagree_shift="all")
     base = model.predict_proba(heads, texts)
     model.set_params(**params)
     return base, model.predict_proba(heads, texts), model
@@ -337,6 +337,16 @@ def test_disagree_scale_one_is_the_identity(
 ) -> None:
     base, shifted, _ = _shifted(fitted, sample, disagree_scale=1.0, disagree_shift=shift)
     np.testing.assert_array_equal(shifted, base)
+
+
+def test_the_default_shifts_disagree_within_related_pairs(
+    fitted: StanceModel, sample: tuple[pd.DataFrame, pd.DataFrame]
+) -> None:
+    bodies, stances = sample
+    heads, texts = attach_bodies(bodies, stances)
+    assert (fitted.disagree_scale, fitted.disagree_shift) == (3.0, "related")
+    _, shifted, _ = _shifted(fitted, sample, disagree_scale=3.0, disagree_shift="related")
+    np.testing.assert_array_equal(fitted.predict_proba(heads, texts), shifted)
 
 
 def test_disagree_shift_round_trips_and_old_archives_shift_every_row(
