@@ -19,8 +19,10 @@ What it does
 
     ``eval CONFIG...`` fits the final classifier(s) of each named configuration on ``train`` and scores
     ``dev`` (FNC %, macro-F1, per-label F1). ``cv CONFIG`` runs rumour-grouped cross-validation inside
-    ``train`` only and prints the ``disagree`` probability multiplier that maximises the mean
-    macro-F1 over the folds (for tuning without looking at ``dev``).
+    ``train`` only and prints the ``disagree`` probability multiplier (``--scales``) that maximises the mean
+    macro-F1 over the folds (for tuning without looking at ``dev``), for each ``--shifts`` value: ``all``
+    (the whole row renormalised) and/or ``related`` (within the related pairs only; ``StanceModel``'s
+    ``disagree_shift``).
 
 Usage::
 
@@ -244,12 +246,13 @@ def _fit_predict_proba(
     return out
 
 
-def _decide(proba: np.ndarray, mult: float) -> list[str]:
-    """Argmax after scaling P(disagree) by ``mult`` (a prior shift, as ``StanceModel.predict_proba`` does)."""
+def _decide(proba: np.ndarray, mult: float, shift: str = "all") -> list[str]:
+    """Argmax after the ``disagree`` prior shift by ``mult`` that ``StanceModel.predict_proba`` makes
+    (``shift``: ``all`` or ``related``, :func:`~claimbench.text.stance.model.shift_disagree`)."""
     from claimbench.text.stance.corpus import LABELS
+    from claimbench.text.stance.model import shift_disagree
 
-    scaled = proba.copy()
-    scaled[:, 1] *= mult
+    scaled = shift_disagree(proba.copy(), mult, shift)
     return [LABELS[int(i)] for i in scaled.argmax(axis=1)]
 
 
@@ -288,7 +291,7 @@ def _eval(cache: list[Path], configs: list[str]) -> None:
         )
 
 
-def _cv(cache: list[Path], config: str, folds: int) -> None:
+def _cv(cache: list[Path], config: str, folds: int, scales: list[float], shifts: list[str]) -> None:
     from sklearn.model_selection import GroupKFold
 
     z = _load(cache)
@@ -301,18 +304,21 @@ def _cv(cache: list[Path], config: str, folds: int) -> None:
     folds_of = np.zeros(len(y), dtype=int)
     for k, (_, test_idx) in enumerate(GroupKFold(n_splits=folds).split(x, y, groups)):
         folds_of[test_idx] = k
-    best = (-1.0, 1.0)
-    for mult in (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0):
-        pred = np.asarray(_decide(proba, mult))
-        scores = [_score(y[folds_of == k].tolist(), pred[folds_of == k].tolist()) for k in range(folds)]
-        macro = float(np.mean([s["macro"] for s in scores]))
-        fnc = float(np.mean([s["fnc"] for s in scores]))
-        dis = float(np.mean([s["f1"]["disagree"] for s in scores]))
-        print(
-            f"CV {config} x{mult}: mean FNC {fnc:.2f} macro-F1 {macro:.3f} disagree F1 {dis:.3f}", flush=True
-        )
-        best = max(best, (macro, mult))
-    print(f"CV best disagree multiplier for {config}: {best[1]} (mean macro-F1 {best[0]:.3f})")
+    for shift in shifts:
+        best = (-1.0, 1.0)
+        name = "" if shift == "all" else f" ({shift} only)"
+        for mult in scales:
+            pred = np.asarray(_decide(proba, mult, shift))
+            scores = [_score(y[folds_of == k].tolist(), pred[folds_of == k].tolist()) for k in range(folds)]
+            macro = float(np.mean([s["macro"] for s in scores]))
+            fnc = float(np.mean([s["fnc"] for s in scores]))
+            dis = float(np.mean([s["f1"]["disagree"] for s in scores]))
+            print(
+                f"CV {config} x{mult}{name}: mean FNC {fnc:.2f} macro-F1 {macro:.4f} disagree F1 {dis:.3f}",
+                flush=True,
+            )
+            best = max(best, (macro, mult))
+        print(f"CV best disagree multiplier{name} for {config}: {best[1]} (mean macro-F1 {best[0]:.4f})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -329,6 +335,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--linear-only", action="store_true", help="prep: only the linear probabilities")
     parser.add_argument("--folds", type=int, default=4)
+    parser.add_argument(
+        "--scales",
+        default="0.5,0.75,1,1.25,1.5,2,2.5,3,4",
+        help="cv: comma-separated disagree multipliers to try",
+    )
+    parser.add_argument(
+        "--shifts",
+        default="all",
+        help="cv: comma-separated disagree_shift values (all: the whole row; related: related pairs only)",
+    )
     args = parser.parse_intermixed_args(argv)
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
@@ -344,7 +360,8 @@ def main(argv: list[str] | None = None) -> int:
         _eval(args.cache, args.configs)
     else:
         for config in args.configs:
-            _cv(args.cache, config, args.folds)
+            scales = [float(v) for v in args.scales.split(",")]
+            _cv(args.cache, config, args.folds, scales, args.shifts.split(","))
     return 0
 
 

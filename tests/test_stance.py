@@ -7,6 +7,7 @@ not beside the checkout.
 
 from __future__ import annotations
 
+import copy
 import zipfile
 from pathlib import Path
 
@@ -296,6 +297,85 @@ def test_skops_round_trip_gives_identical_probabilities(
     assert metadata["params"] == fitted.get_params()
     assert "scikit-learn" in metadata["versions"]
     np.testing.assert_array_equal(model.predict_proba(heads, texts), fitted.predict_proba(heads, texts))
+
+
+def _shifted(
+    fitted: StanceModel, sample: tuple[pd.DataFrame, pd.DataFrame], **params: object
+) -> tuple[np.ndarray, np.ndarray, StanceModel]:
+    """(probabilities without a shift, with ``params``, the shifted copy of ``fitted``)."""
+    bodies, stances = sample
+    heads, texts = attach_bodies(bodies, stances)
+    model = copy.deepcopy(fitted).set_params(disagree_scale=1.0, disagree_shift="all")
+    base = model.predict_proba(heads, texts)
+    model.set_params(**params)
+    return base, model.predict_proba(heads, texts), model
+
+
+@pytest.mark.parametrize("scale", [1.5, 3.0, 50.0])
+def test_related_disagree_shift_leaves_unrelated_alone(
+    fitted: StanceModel, sample: tuple[pd.DataFrame, pd.DataFrame], scale: float
+) -> None:
+    base, shifted, _ = _shifted(fitted, sample, disagree_scale=scale, disagree_shift="related")
+    a, d, s, u = (LABELS.index(label) for label in ("agree", "disagree", "discuss", "unrelated"))
+    np.testing.assert_allclose(shifted.sum(axis=1), 1.0, atol=1e-12)
+    np.testing.assert_allclose(shifted[:, u], base[:, u], rtol=0, atol=1e-15)
+    # within the related pairs: P(disagree) against each other stance scaled by ``scale``, the rest kept
+    np.testing.assert_allclose(shifted[:, d] / shifted[:, a], scale * base[:, d] / base[:, a], rtol=1e-10)
+    np.testing.assert_allclose(shifted[:, s] / shifted[:, a], base[:, s] / base[:, a], rtol=1e-10)
+    assert (shifted[:, d] >= base[:, d]).all()
+    assert (shifted.argmax(axis=1) == d).sum() >= (base.argmax(axis=1) == d).sum()
+    # a pair more likely unrelated than not stays unrelated; the global shift does take from unrelated
+    sure = base[:, u] > 0.5
+    np.testing.assert_array_equal(shifted[sure].argmax(axis=1), base[sure].argmax(axis=1))
+    _, everywhere, _ = _shifted(fitted, sample, disagree_scale=scale)
+    assert (everywhere[:, u] < base[:, u]).all()
+
+
+@pytest.mark.parametrize("shift", ["all", "related"])
+def test_disagree_scale_one_is_the_identity(
+    fitted: StanceModel, sample: tuple[pd.DataFrame, pd.DataFrame], shift: str
+) -> None:
+    base, shifted, _ = _shifted(fitted, sample, disagree_scale=1.0, disagree_shift=shift)
+    np.testing.assert_array_equal(shifted, base)
+
+
+def test_the_default_shifts_disagree_within_related_pairs(
+    fitted: StanceModel, sample: tuple[pd.DataFrame, pd.DataFrame]
+) -> None:
+    bodies, stances = sample
+    heads, texts = attach_bodies(bodies, stances)
+    assert (fitted.disagree_scale, fitted.disagree_shift) == (3.0, "related")
+    _, shifted, _ = _shifted(fitted, sample, disagree_scale=3.0, disagree_shift="related")
+    np.testing.assert_array_equal(fitted.predict_proba(heads, texts), shifted)
+
+
+def test_disagree_shift_round_trips_and_old_archives_shift_every_row(
+    fitted: StanceModel, sample: tuple[pd.DataFrame, pd.DataFrame], tmp_path: Path
+) -> None:
+    bodies, stances = sample
+    heads, texts = attach_bodies(bodies, stances)
+    _, related, model = _shifted(fitted, sample, disagree_scale=2.0, disagree_shift="related")
+    save(model, tmp_path / "model.skops", metadata={})
+    loaded, metadata = load(tmp_path / "model.skops")
+    assert metadata["params"]["disagree_shift"] == "related"
+    np.testing.assert_array_equal(loaded.predict_proba(heads, texts), related)
+    # an archive from before the option has no ``disagree_shift``: it shifts the whole row, as it did
+    _, everywhere, _ = _shifted(fitted, sample, disagree_scale=2.0, disagree_shift="all")
+    del loaded.disagree_shift
+    np.testing.assert_array_equal(loaded.predict_proba(heads, texts), everywhere)
+    assert not np.allclose(everywhere, related)
+
+
+def test_unknown_disagree_shift_is_refused(
+    fitted: StanceModel, sample: tuple[pd.DataFrame, pd.DataFrame]
+) -> None:
+    bodies, stances = sample
+    heads, texts = attach_bodies(bodies, stances)
+    model = copy.deepcopy(fitted).set_params(disagree_shift="stance")
+    with pytest.raises(ValueError, match="disagree_shift"):
+        model.predict_proba(heads, texts)
+    with pytest.raises(ValueError, match="disagree_shift"):
+        build_model(disagree_shift="stance").fit(heads, texts, stances["Stance"].tolist())
 
 
 def test_load_refuses_untrusted_types(tmp_path: Path) -> None:

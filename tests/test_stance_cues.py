@@ -136,9 +136,9 @@ def test_disagree_scale_shifts_only_the_disagree_prior(
     sample: tuple[list[str], list[str], list[str]],
 ) -> None:
     heads, texts, labels = sample
-    base = build_model(svd_components=5, n_folds=3, max_iter=20, term_features=500).fit(heads, texts, labels)
-    p = base.predict_proba(heads, texts)
-    base.set_params(disagree_scale=3.0)
+    base = build_model(svd_components=5, n_folds=3, max_iter=20, term_features=500, disagree_scale=1.0)
+    p = base.fit(heads, texts, labels).predict_proba(heads, texts)
+    base.set_params(disagree_scale=3.0, disagree_shift="all")
     q = base.predict_proba(heads, texts)
     expected = p.copy()
     expected[:, 1] *= 3.0
