@@ -211,8 +211,8 @@ def _through_runner(
             f'name = "bench-stance"\noutput = "{Path(tmp, "out").as_posix()}"\n'
             + (f"limit = {pairs}\n" if pairs else "")
             + f'[run]\nbatch_size = {batch}\nengine = "serial"\n[bootstrap]\nresamples = 10\n'
-            f'[[datasets]]\nadapter = "fnc1"\nbodies = "{bodies_csv.as_posix()}"\n'
-            f'stances = "{stances_csv.as_posix()}"\nsplit = "dev"\n'
+            f'[[datasets]]\nadapter = "fnc1"\nbodies = "{bodies_csv.resolve().as_posix()}"\n'
+            f'stances = "{stances_csv.resolve().as_posix()}"\nsplit = "dev"\n'
             f'[[checkers]]\nname = "source-agreement"\n'
             f'params = {{ model = "{model.resolve().as_posix()}" }}\n',
             encoding="utf-8",
