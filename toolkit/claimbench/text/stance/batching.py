@@ -191,7 +191,11 @@ def sentence_overlap(
         body = bodies[bi]
         where = body.sentences_with
         for word in terms[hi] & body.content_set:
-            hits += [at + k for k in where[word]]
+            bits = where[word]
+            while bits:  # the set bits, lowest first: the sentences holding the word
+                low = bits & -bits
+                hits.append(at + low.bit_length() - 1)
+                bits ^= low
     total = int(starts[-1])
     counts = np.bincount(np.asarray(hits, dtype=np.intp), minlength=total).astype(np.int64)
     within = np.arange(total, dtype=np.intp) - np.repeat(starts[:-1], lengths)
