@@ -377,9 +377,9 @@ class PairFeatures(CompactState, TransformerMixin, BaseEstimator):  # type: igno
         *,
         overlap_frac: NDArray[np.float64],
     ) -> NDArray[np.float64]:
-        """The columns from the body's sentences (the best one's overlap; those sharing at least 30% of the
-        headline's content words, where the first is, their cue counts) and the cue columns, for the whole
-        batch at once; ``overlap_frac`` is each pair's share of headline content words in the body."""
+        """The columns from the body's sentences (the best one's share of the headline's content words; how
+        many share at least 30%, where the first of them is, and their cue counts) and the cue columns, for
+        the whole batch at once; ``overlap_frac``: each pair's share of headline content words in the body."""
         overlap = sentence_overlap([h.content_set for h in h_docs], h_idx, b_docs, b_idx)
         n_h = np.asarray([max(len(h.content_set), 1) for h in h_docs], dtype=np.int64)[h_idx]
         lengths = np.diff(overlap.starts)
