@@ -163,8 +163,9 @@ class SentenceOverlap:
         return held[order][rank < k]
 
     def segment_sum(self, values: NDArray[Any]) -> NDArray[Any]:
-        """``values`` (one row per entry) summed over each pair's entries, in order; 0 for a pair without
-        sentences."""
+        """``values`` (one row per entry) summed over each pair's entries; 0 for a pair without sentences.
+        ``np.add.reduceat`` does not add a 2-D segment's rows strictly in order, so a float sum may differ
+        from a loop's in the last bit: the callers sum counts."""
         out = np.zeros((len(self.starts) - 1, *values.shape[1:]), dtype=values.dtype)
         filled = np.flatnonzero(np.diff(self.starts))
         if len(filled):
@@ -187,7 +188,7 @@ def sentence_overlap(
     lengths = n_sent[second]
     starts = np.concatenate([[0], np.cumsum(lengths)]).astype(np.intp)
     hits: list[int] = []
-    for at, hi, bi in zip(starts.tolist(), first.tolist(), second.tolist(), strict=False):
+    for at, hi, bi in zip(starts[:-1].tolist(), first.tolist(), second.tolist(), strict=True):
         body = bodies[bi]
         where = body.sentences_with
         for word in terms[hi] & body.content_set:
