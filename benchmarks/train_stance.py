@@ -149,13 +149,14 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(REPO / "toolkit"))
 
     from claimbench.text.stance.corpus import (
+        LABELS,
         attach_bodies,
         read_fnc1,
         sha256_file,
         split_stances,
         split_statistics,
     )
-    from claimbench.text.stance.model import build_model, save
+    from claimbench.text.stance.model import build_model, save, shift_disagree
     from claimbench.text.stance.rules import build_rules
 
     bodies_csv = args.data / "train_bodies.csv"
@@ -197,22 +198,32 @@ def main(argv: list[str] | None = None) -> int:
 
     gold = dev["Stance"].tolist()
     clusters = dev["Body ID"].tolist()
-    model_scores = _print_scores(
-        f"StanceModel on {names[1]}", gold, model.predict(dev_h, dev_b), clusters, args.resamples
-    )
+    # the prior shift acts on the probabilities only: score the dev pairs once, unshifted, and decide every
+    # shift below (the fitted one first) from that one pass
     fitted_params = {k: model.get_params()[k] for k in ("disagree_scale", "disagree_shift")}
+    raw = model.set_params(disagree_scale=1.0).predict_proba(dev_h, dev_b)
+    model.set_params(**fitted_params)
+
+    def decided(scale: float, shift: str) -> list[str]:
+        return [LABELS[int(i)] for i in shift_disagree(raw.copy(), scale, shift).argmax(axis=1)]
+
+    model_scores = _print_scores(
+        f"StanceModel on {names[1]}",
+        gold,
+        decided(fitted_params["disagree_scale"], fitted_params["disagree_shift"]),
+        clusters,
+        args.resamples,
+    )
     also = [("all", s) for s in args.also_disagree_scale]
     also += [("related", s) for s in args.also_related_disagree_scale]
     for shift, scale in also:
-        model.set_params(disagree_scale=scale, disagree_shift=shift)
         _print_scores(
             f"StanceModel with disagree_scale={scale}, disagree_shift={shift!r} on {names[1]}",
             gold,
-            model.predict(dev_h, dev_b),
+            decided(scale, shift),
             clusters,
             args.resamples,
         )
-    model.set_params(**fitted_params)
     rule_scores = (
         {}
         if args.no_rules
