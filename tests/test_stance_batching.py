@@ -53,6 +53,8 @@ def test_sentence_overlap_counts_like_set_intersections(
         overlap.counts[a:b].tolist() for a, b in zip(overlap.starts[:-1], overlap.starts[1:], strict=True)
     ] == expected
     assert overlap.pair.tolist() == [p for p, row in enumerate(expected) for _ in row]
+    sizes = [max(len(terms[h]), 1) for h in first]
+    assert overlap.shares.tolist() == [c / n for row, n in zip(expected, sizes, strict=True) for c in row]
     assert overlap.sentence.tolist() == [k for row in expected for k in range(len(row))]
     n_sent = [len(b.sentences) for b in b_docs]
     body_start = np.concatenate([[0], np.cumsum(n_sent)])

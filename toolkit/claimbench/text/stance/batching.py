@@ -140,9 +140,11 @@ class SentenceOverlap:
 
     Entries run pair after pair, each pair's sentences in order: pair ``p`` owns ``starts[p]`` to
     ``starts[p + 1]``; entry ``j`` is sentence ``sentence[j]`` of its body, row ``rows[j]`` of the distinct
-    bodies' sentences stacked (to gather per-sentence arrays), and it holds ``counts[j]`` of the terms."""
+    bodies' sentences stacked (to gather per-sentence arrays), and it holds ``counts[j]`` of the terms,
+    ``shares[j]`` of them (``counts[j]`` over the number of terms, or over 1 when there are none)."""
 
     counts: NDArray[np.int64]
+    shares: NDArray[np.float64]
     starts: NDArray[np.intp]
     sentence: NDArray[np.intp]
     rows: NDArray[np.intp]
@@ -201,7 +203,9 @@ def sentence_overlap(
     counts = np.bincount(np.asarray(hits, dtype=np.intp), minlength=total).astype(np.int64)
     within = np.arange(total, dtype=np.intp) - np.repeat(starts[:-1], lengths)
     body_start = np.concatenate([[0], np.cumsum(n_sent)]).astype(np.intp)
-    return SentenceOverlap(counts, starts, within, np.repeat(body_start[second], lengths) + within)
+    sizes = np.asarray([max(len(held), 1) for held in terms], dtype=np.int64)
+    shares = counts / np.repeat(sizes[first], lengths)
+    return SentenceOverlap(counts, shares, starts, within, np.repeat(body_start[second], lengths) + within)
 
 
 TEXT_CACHE_SIZE = 8192

@@ -244,14 +244,14 @@ class SentenceContrast(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         pair = overlap.pair[chosen]
         table = np.empty((len(chosen), n_per))
         where = zip(
-            pair.tolist(), overlap.sentence[chosen].tolist(), overlap.counts[chosen].tolist(), strict=True
+            pair.tolist(), overlap.sentence[chosen].tolist(), overlap.shares[chosen].tolist(), strict=True
         )
-        for j, (p, k, shared) in enumerate(where):
+        for j, (p, k, share) in enumerate(where):
             head, body = heads[h_idx[p]], texts[b_idx[p]]
             detail = body.details[k]
             if detail is None:
                 detail = body.details[k] = _sentence(body.doc.sentence_joined[k])
-            table[j] = self._sentence_row(head, detail, shared / max(len(head.content), 1))
+            table[j] = self._sentence_row(head, detail, share)
         if len(chosen):
             first = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
             rank = np.arange(len(chosen)) - np.repeat(first, np.diff(np.r_[first, len(chosen)]))

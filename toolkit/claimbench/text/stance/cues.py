@@ -258,14 +258,13 @@ class PairCues(CompactState, TransformerMixin, BaseEstimator):  # type: ignore[m
         chosen = overlap.top(self.top_sentences)
         pair = overlap.pair[chosen]
         rows = overlap.rows[chosen]
-        n_h = np.asarray([max(len(h.doc.content_set), 1) for h in heads], dtype=np.int64)[h_idx]
         n = len(h_idx)
         top = np.zeros((n, N_CUES))
         np.add.at(top, pair, np.concatenate([b.doc.sentence_cues for b in texts])[rows])
         question = np.zeros(n)
         np.maximum.at(question, pair, np.concatenate([b.questions for b in texts])[rows])
         share = np.zeros(n)
-        np.add.at(share, pair, overlap.counts[chosen] / n_h[pair])
+        np.add.at(share, pair, overlap.shares[chosen])
         picked = np.bincount(pair, minlength=n)
         share = np.where(picked > 0, share / np.maximum(picked, 1), 0.0)
         h_neg = np.asarray([h.doc.cues[3] for h in heads])[h_idx]

@@ -381,9 +381,8 @@ class PairFeatures(CompactState, TransformerMixin, BaseEstimator):  # type: igno
         many share at least 30%, where the first of them is, and their cue counts) and the cue columns, for
         the whole batch at once; ``overlap_frac``: each pair's share of headline content words in the body."""
         overlap = sentence_overlap([h.content_set for h in h_docs], h_idx, b_docs, b_idx)
-        n_h = np.asarray([max(len(h.content_set), 1) for h in h_docs], dtype=np.int64)[h_idx]
         lengths = np.diff(overlap.starts)
-        frac = overlap.counts / np.repeat(n_h, lengths)
+        frac = overlap.shares
         hit = frac >= 0.3
         n_hits = overlap.segment_sum(hit.astype(np.int64))
         best = np.zeros(len(h_idx))
